@@ -1,0 +1,136 @@
+// Shared pieces of the benchmarks: child servers, the load generator, and printing figures.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+export function machineLine(): string {
+  return `machine: Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
+}
+
+export interface ChildServer {
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function spawnServer(args: string[], env: Record<string, string>, port: number): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForPort(port, child);
+  return {
+    port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The baseline: Node's own HTTP server answering "OK", nothing else. */
+export async function spawnBareServer(): Promise<ChildServer> {
+  const port = await freePort();
+  const code = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'text/plain'}); s.end('OK'); }); }).listen(${port}, '127.0.0.1')`;
+  return spawnServer(['-e', code], {}, port);
+}
+
+/** A Lookout server on the given database. */
+export async function spawnLookout(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+  const port = await freePort();
+  return spawnServer(
+    ['--import', 'tsx', 'src/cli/index.ts', 'serve'],
+    { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv },
+    port,
+  );
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export interface LoadOptions {
+  port: number;
+  connections: number;
+  /** Exactly this many requests, so every answer is counted. */
+  amount: number;
+  paths: string[];
+  method?: 'GET' | 'POST';
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${options.port}`,
+    connections: options.connections,
+    amount: options.amount,
+    method: options.method ?? 'GET',
+    requests: [
+      {
+        setupRequest: (request) => {
+          next = (next + 1) % options.paths.length;
+          return { ...request, path: options.paths[next] as string };
+        },
+      },
+    ],
+  });
+  return {
+    requests: result.requests.total,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+export function formatLoad(label: string, r: LoadResult): string {
+  return `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(1).padStart(5)} ms   p99 ${r.p99
+    .toFixed(1)
+    .padStart(5)} ms   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`;
+}

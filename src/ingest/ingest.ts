@@ -1,0 +1,262 @@
+// Ping ingestion: a batch of pings becomes one transaction that locks the checks concerned,
+// applies each ping to its check in arrival order, and writes the checks, pings and flips
+// together. A caller hears back only after the commit, so an answered ping is a stored ping.
+import { classifyHttpPing, urlActionWithExitCode } from '../core/ping-classify.js';
+import { applyPing } from '../core/ping-effect.js';
+import type { PingTarget } from '../core/ping-url.js';
+import { countChecksOfOwner, findProjectByPingKey, findUserById } from '../store/accounts.js';
+import { checkPingStateOf, pingStateColumns, withColumns } from '../store/check-mapping.js';
+import {
+  assignAllProjectChannels,
+  insertCheck,
+  lockChecksByCodes,
+  lockChecksByPingCodes,
+  lockChecksBySlug,
+  updateCheck,
+} from '../store/checks.js';
+import type { Store } from '../store/database.js';
+import { isRetryableConflict } from '../store/dialect.js';
+import type { Executor } from '../store/executor.js';
+import { insertFlips, insertPings, pingLogLimitOfCheck, prunePings } from '../store/pings.js';
+import type { CheckRow, CheckUpdate, NewFlip, NewPing } from '../store/schema.js';
+import { newCheckRow } from '../checks/new-check.js';
+import { GroupCommitQueue } from './group-commit.js';
+import type { PingOutcome, PingRequest } from './ping-request.js';
+import { MAX_EXIT_STATUS, OUTCOME } from './ping-request.js';
+
+export interface IngestOptions {
+  flushMs: number;
+  maxBatch: number;
+}
+
+// Pruning runs inline every this many pings of a check, as in Healthchecks.
+const PRUNE_EVERY = 100;
+const MAX_CONFLICT_RETRIES = 5;
+const UA_MAX = 200;
+
+/** The checks a batch works on, by id, with the changes made so far in memory. */
+class BatchChecks {
+  private readonly rows = new Map<number, CheckRow>();
+  /** Columns to write back per check id. */
+  readonly updates = new Map<number, CheckUpdate>();
+  private readonly bySlug = new Map<string, CheckRow[]>();
+
+  add(rows: CheckRow[]): void {
+    for (const row of rows) if (!this.rows.has(row.id)) this.rows.set(row.id, row);
+  }
+
+  current(row: CheckRow): CheckRow {
+    return this.rows.get(row.id) ?? row;
+  }
+
+  update(row: CheckRow, columns: CheckUpdate): void {
+    this.rows.set(row.id, withColumns(row, columns));
+    this.updates.set(row.id, { ...this.updates.get(row.id), ...columns });
+  }
+
+  byCode(code: string): CheckRow | undefined {
+    for (const row of this.rows.values()) if (row.code === code) return row;
+    return undefined;
+  }
+
+  byPingCode(pingCode: string): CheckRow | undefined {
+    for (const row of this.rows.values()) if (row.ping_code === pingCode) return row;
+    return undefined;
+  }
+
+  slugKey(pingKey: string, slug: string): string {
+    return `${pingKey}/${slug}`;
+  }
+
+  cachedSlug(key: string): CheckRow[] | undefined {
+    return this.bySlug.get(key)?.map((row) => this.current(row));
+  }
+
+  cacheSlug(key: string, rows: CheckRow[]): void {
+    this.bySlug.set(key, rows);
+  }
+}
+
+export class PingIngest {
+  private readonly queue: GroupCommitQueue<PingRequest, PingOutcome>;
+
+  constructor(
+    private readonly store: Store,
+    options: IngestOptions,
+  ) {
+    this.queue = new GroupCommitQueue((batch) => this.writeWithRetry(batch), {
+      flushMs: options.flushMs,
+      maxBatch: options.maxBatch,
+      // SQLite has one connection; PostgreSQL can commit several batches side by side.
+      concurrency: store.dialect === 'sqlite' ? 1 : 4,
+    });
+  }
+
+  submit(request: PingRequest): Promise<PingOutcome> {
+    return this.queue.submit(request);
+  }
+
+  drain(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private async writeWithRetry(batch: PingRequest[]): Promise<PingOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.db.transaction().execute((trx) => this.writeBatch(trx, batch));
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      }
+    }
+  }
+
+  private async writeBatch(trx: Executor, batch: PingRequest[]): Promise<PingOutcome[]> {
+    const { dialect } = this.store;
+    const checks = new BatchChecks();
+    const codes = new Set<string>();
+    const pingCodes = new Set<string>();
+    for (const { route } of batch) {
+      if (route.target.by === 'uuid') codes.add(route.target.code);
+      else if (route.target.by === 'ping-code') pingCodes.add(route.target.pingCode);
+    }
+    checks.add(await lockChecksByCodes(trx, dialect, [...codes].sort()));
+    checks.add(await lockChecksByPingCodes(trx, dialect, [...pingCodes].sort()));
+
+    const pings: NewPing[] = [];
+    const flips: NewFlip[] = [];
+    const outcomes: PingOutcome[] = [];
+    for (const request of batch) {
+      outcomes.push(await this.ingestOne(trx, checks, request, pings, flips));
+    }
+
+    for (const [id, columns] of checks.updates) await updateCheck(trx, id, columns);
+    await insertPings(trx, pings);
+    await insertFlips(trx, flips);
+    for (const ping of pings) {
+      if (ping.n % PRUNE_EVERY === 0) {
+        const limit = await pingLogLimitOfCheck(trx, ping.check_id);
+        await prunePings(trx, ping.check_id, ping.n - limit);
+      }
+    }
+    return outcomes;
+  }
+
+  private async resolveTarget(
+    trx: Executor,
+    checks: BatchChecks,
+    target: PingTarget,
+  ): Promise<CheckRow | 'missing' | 'ambiguous'> {
+    if (target.by === 'uuid') return checks.byCode(target.code) ?? 'missing';
+    if (target.by === 'ping-code') return checks.byPingCode(target.pingCode) ?? 'missing';
+    const key = checks.slugKey(target.pingKey, target.slug);
+    let rows = checks.cachedSlug(key);
+    if (!rows) {
+      rows = await lockChecksBySlug(trx, this.store.dialect, target.pingKey, target.slug);
+      checks.add(rows);
+      rows = rows.map((row) => checks.current(row));
+      checks.cacheSlug(key, rows);
+    }
+    if (rows.length > 1) return 'ambiguous';
+    return rows[0] ?? 'missing';
+  }
+
+  /** Healthchecks' auto-provisioning: a slug URL with `?create=1` creates its check. */
+  private async createForSlug(
+    trx: Executor,
+    checks: BatchChecks,
+    pingKey: string,
+    slug: string,
+    now: number,
+  ): Promise<CheckRow | null> {
+    const project = await findProjectByPingKey(trx, pingKey);
+    if (!project) return null;
+    const owner = await findUserById(trx, project.owner_id);
+    if (!owner) return null;
+    // Auto-provisioning may go up to twice the check limit, so that a burst of new jobs is not lost.
+    if ((await countChecksOfOwner(trx, owner.id)) >= 2 * owner.check_limit) return null;
+    const row = await insertCheck(trx, newCheckRow(project.id, now, { name: slug, slug }));
+    await assignAllProjectChannels(trx, row.id, project.id);
+    checks.add([row]);
+    checks.cacheSlug(checks.slugKey(pingKey, slug), [row]);
+    return row;
+  }
+
+  private async ingestOne(
+    trx: Executor,
+    checks: BatchChecks,
+    request: PingRequest,
+    pings: NewPing[],
+    flips: NewFlip[],
+  ): Promise<PingOutcome> {
+    const { route } = request;
+    const badExitStatus = route.exitStatus !== null && route.exitStatus > MAX_EXIT_STATUS;
+    let resolved = await this.resolveTarget(trx, checks, route.target);
+    if (resolved === 'ambiguous') return OUTCOME.ambiguous;
+    let created = false;
+    if (resolved === 'missing') {
+      if (!request.create || route.target.by !== 'slug') return OUTCOME.notFound;
+      // Unlike Healthchecks, a ping that is refused creates nothing: validate before creating.
+      if (badExitStatus) return OUTCOME.badUrl;
+      if (request.ridInvalid) return OUTCOME.badRid;
+      const row = await this.createForSlug(trx, checks, route.target.pingKey, route.target.slug, request.receivedAt);
+      if (!row) return OUTCOME.notFound;
+      resolved = row;
+      created = true;
+    }
+    if (badExitStatus) return OUTCOME.badUrl;
+    if (request.ridInvalid) return OUTCOME.badRid;
+
+    const row = checks.current(resolved);
+    const urlAction = urlActionWithExitCode(route.action, route.exitStatus, request.meta.exitCode);
+    const action = classifyHttpPing(urlAction, request.method, request.body, {
+      methods: row.methods,
+      filterHttpBody: row.filter_http_body === 1,
+      filterDefaultFail: row.filter_default_fail === 1,
+      startKw: row.start_kw,
+      successKw: row.success_kw,
+      failureKw: row.failure_kw,
+    });
+    const exitStatus = route.exitStatus ?? request.meta.exitCode;
+    const effect = applyPing(checkPingStateOf(row), {
+      action,
+      now: request.receivedAt,
+      rid: request.rid,
+      exitStatus,
+      body: request.body,
+    });
+    const reportedRuntimeMs = request.meta.runtime === null ? null : Math.round(request.meta.runtime * 1000);
+    const completesRun = effect.kind === 'success' || effect.kind === 'fail';
+    if (completesRun && effect.check.lastDuration === null && reportedRuntimeMs !== null) {
+      effect.check.lastDuration = reportedRuntimeMs;
+    }
+    checks.update(row, pingStateColumns(effect.check));
+
+    pings.push({
+      check_id: row.id,
+      n: effect.n,
+      created: request.receivedAt,
+      kind: effect.kind === 'success' ? null : effect.kind,
+      scheme: request.scheme,
+      remote_addr: request.remoteAddr,
+      method: request.method,
+      ua: request.ua.slice(0, UA_MAX),
+      body: request.body.length > 0 ? request.body : null,
+      rid: request.rid,
+      exit_status: exitStatus,
+      duration: effect.duration,
+      runtime: request.meta.runtime ?? (effect.duration === null ? null : effect.duration / 1000),
+      memory: request.meta.memory,
+      failure_message: request.meta.failureMessage,
+    });
+    if (effect.flip) {
+      flips.push({
+        check_id: row.id,
+        created: request.receivedAt,
+        old_status: effect.flip.oldStatus,
+        new_status: effect.flip.newStatus,
+        reason: effect.flip.reason,
+      });
+    }
+    return created ? OUTCOME.created : OUTCOME.ok;
+  }
+}

@@ -1,0 +1,86 @@
+// Starting and stopping a Lookout server: open and migrate the store, make the services, serve.
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { Accounts, resolveSecretKey } from './accounts/service.js';
+import { CheckService } from './checks/service.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { buildApp } from './http/app.js';
+import { PingIngest } from './ingest/ingest.js';
+import type { Store } from './store/database.js';
+import { migrate, openStore } from './store/database.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  accounts: Accounts;
+  /** The address the server listens on, e.g. http://127.0.0.1:8000. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Credentials for the first admin when the database is empty. */
+  adminEmail?: string;
+  adminPassword?: string | null;
+  /** Called once with the first-start credentials, to be shown to the operator. */
+  onBootstrap?: (text: string) => void;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    // Keys and passwords must never reach a log, whatever is logged by mistake.
+    redact: ['req.headers["x-api-key"]', 'req.headers.authorization', 'password', 'apiKey', 'api_key'],
+  });
+}
+
+function bootstrapText(config: Config, result: NonNullable<Awaited<ReturnType<Accounts['bootstrap']>>>): string {
+  return [
+    '',
+    'Lookout is set up. These credentials are shown once; only hashes are stored.',
+    `  Sign in at ${config.siteRoot}/ as ${result.user.email} with password: ${result.password}`,
+    `  Project "${result.project.name}" (${result.project.code})`,
+    `    API key (read-write): ${result.apiKey}`,
+    `    API key (read-only):  ${result.apiKeyReadOnly}`,
+    `    Ping key for slug URLs: ${result.project.ping_key}  (${config.pingEndpoint}${result.project.ping_key}/<slug>)`,
+    '',
+  ].join('\n');
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.databaseUrl);
+  try {
+    await migrate(store);
+    const secretKey = await resolveSecretKey(store, config);
+    const accounts = new Accounts(store, config, secretKey, clock);
+    const first = await accounts.bootstrap(options.adminEmail ?? 'admin@localhost', options.adminPassword ?? null);
+    if (first) (options.onBootstrap ?? ((text) => process.stdout.write(text + '\n')))(bootstrapText(config, first));
+
+    const ingest = new PingIngest(store, { flushMs: config.ingestFlushMs, maxBatch: config.ingestMaxBatch });
+    const checks = new CheckService(store, clock);
+    const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger });
+    const address = await app.listen({ host: config.host, port: config.port });
+    logger.info({ address, database: store.dialect }, 'Lookout is listening');
+    return {
+      app,
+      store,
+      accounts,
+      url: address,
+      async close() {
+        await app.close();
+        await ingest.drain();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+// Between check rows (0/1 flags, snake_case) and the core's view of a check.
+import type { CheckPingState } from '../core/ping-effect.js';
+import type { CheckTiming } from '../core/check-status.js';
+import type { CheckRow, CheckUpdate } from './schema.js';
+
+export function checkTimingOf(row: CheckRow): CheckTiming {
+  return {
+    kind: row.kind,
+    timeout: row.timeout,
+    grace: row.grace,
+    schedule: row.schedule,
+    tz: row.tz,
+    status: row.status,
+    lastPing: row.last_ping,
+    lastStart: row.last_start,
+    maxDuration: row.max_duration,
+  };
+}
+
+export function checkPingStateOf(row: CheckRow): CheckPingState {
+  return {
+    ...checkTimingOf(row),
+    manualResume: row.manual_resume === 1,
+    nPings: row.n_pings,
+    lastStartRid: row.last_start_rid,
+    lastDuration: row.last_duration,
+    lastSuccess: row.last_success,
+    lastFail: row.last_fail,
+    lastExitCode: row.last_exit_code,
+  };
+}
+
+/** The columns a ping may change, from the state the core computed. */
+export function pingStateColumns(
+  state: CheckPingState & { hasConfirmationLink: boolean; alertAfter: number | null },
+): CheckUpdate {
+  return {
+    status: state.status,
+    n_pings: state.nPings,
+    last_ping: state.lastPing,
+    last_start: state.lastStart,
+    last_start_rid: state.lastStartRid,
+    last_duration: state.lastDuration,
+    last_success: state.lastSuccess,
+    last_fail: state.lastFail,
+    last_exit_code: state.lastExitCode,
+    has_confirmation_link: state.hasConfirmationLink ? 1 : 0,
+    alert_after: state.alertAfter,
+  };
+}
+
+/** Applies the columns back onto a row held in memory during a batch. */
+export function withColumns(row: CheckRow, update: CheckUpdate): CheckRow {
+  return { ...row, ...update } as CheckRow;
+}
