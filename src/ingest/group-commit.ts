@@ -19,7 +19,7 @@ interface Pending<Req, Res> {
 
 export class GroupCommitQueue<Req, Res> {
   private queue: Pending<Req, Res>[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -43,16 +43,22 @@ export class GroupCommitQueue<Req, Res> {
 
   private schedule(): void {
     if (this.queue.length === 0 || this.inFlight >= this.options.concurrency) return;
-    if (this.queue.length >= this.options.maxBatch || this.options.flushMs === 0) {
+    if (this.queue.length >= this.options.maxBatch) {
       this.flushNow();
     } else if (this.timer === null) {
-      this.timer = setTimeout(() => this.flushNow(), this.options.flushMs);
+      // With no delay configured, still let the requests already read in this turn of the event
+      // loop join the batch.
+      this.timer =
+        this.options.flushMs === 0
+          ? setImmediate(() => this.flushNow())
+          : setTimeout(() => this.flushNow(), this.options.flushMs);
     }
   }
 
   private flushNow(): void {
     if (this.timer !== null) {
-      clearTimeout(this.timer);
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
       this.timer = null;
     }
     if (this.queue.length === 0 || this.inFlight >= this.options.concurrency) return;
