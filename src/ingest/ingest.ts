@@ -6,19 +6,14 @@ import { applyPing } from '../core/ping-effect.js';
 import type { PingTarget } from '../core/ping-url.js';
 import { countChecksOfOwner, findProjectByPingKey, findUserById } from '../store/accounts.js';
 import { checkPingStateOf, pingStateColumns, withColumns } from '../store/check-mapping.js';
-import {
-  assignAllProjectChannels,
-  insertCheck,
-  lockChecksByCodes,
-  lockChecksByPingCodes,
-  lockChecksBySlug,
-  updateCheck,
-} from '../store/checks.js';
+import { assignAllProjectChannels, insertCheck } from '../store/checks.js';
 import type { Store } from '../store/database.js';
 import { isRetryableConflict } from '../store/dialect.js';
 import type { Executor } from '../store/executor.js';
-import { insertFlips, insertPings, pingLogLimitOfCheck, prunePings } from '../store/pings.js';
-import type { CheckRow, CheckUpdate, NewFlip, NewPing } from '../store/schema.js';
+import type { PingCheckRow, PingUpdate } from '../store/ping-queries.js';
+import { PingQueries } from '../store/ping-queries.js';
+import { insertFlips, pingLogLimitOfCheck, prunePings } from '../store/pings.js';
+import type { NewFlip, NewPing } from '../store/schema.js';
 import { newCheckRow } from '../checks/new-check.js';
 import { GroupCommitQueue } from './group-commit.js';
 import type { PingOutcome, PingRequest } from './ping-request.js';
@@ -34,56 +29,59 @@ const PRUNE_EVERY = 100;
 const MAX_CONFLICT_RETRIES = 5;
 const UA_MAX = 200;
 
-/** The checks a batch works on, by id, with the changes made so far in memory. */
+/** The checks one batch works on, with the changes made so far held in memory. */
 class BatchChecks {
-  private readonly rows = new Map<number, CheckRow>();
-  /** Columns to write back per check id. */
-  readonly updates = new Map<number, CheckUpdate>();
-  private readonly bySlug = new Map<string, CheckRow[]>();
+  private readonly byId = new Map<number, PingCheckRow>();
+  private readonly byCodeIndex = new Map<string, number>();
+  private readonly byPingCodeIndex = new Map<string, number>();
+  private readonly bySlug = new Map<string, number[]>();
+  /** The final columns to write back, per check id. */
+  readonly updates = new Map<number, PingUpdate>();
 
-  add(rows: CheckRow[]): void {
-    for (const row of rows) if (!this.rows.has(row.id)) this.rows.set(row.id, row);
+  add(rows: PingCheckRow[]): void {
+    for (const row of rows) {
+      if (this.byId.has(row.id)) continue;
+      this.byId.set(row.id, row);
+      this.byCodeIndex.set(row.code, row.id);
+      this.byPingCodeIndex.set(row.ping_code, row.id);
+    }
   }
 
-  current(row: CheckRow): CheckRow {
-    return this.rows.get(row.id) ?? row;
+  update(row: PingCheckRow, columns: PingUpdate): void {
+    this.byId.set(row.id, withColumns(row, columns));
+    this.updates.set(row.id, columns);
   }
 
-  update(row: CheckRow, columns: CheckUpdate): void {
-    this.rows.set(row.id, withColumns(row, columns));
-    this.updates.set(row.id, { ...this.updates.get(row.id), ...columns });
+  byCode(code: string): PingCheckRow | undefined {
+    const id = this.byCodeIndex.get(code);
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
-  byCode(code: string): CheckRow | undefined {
-    for (const row of this.rows.values()) if (row.code === code) return row;
-    return undefined;
+  byPingCode(pingCode: string): PingCheckRow | undefined {
+    const id = this.byPingCodeIndex.get(pingCode);
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
-  byPingCode(pingCode: string): CheckRow | undefined {
-    for (const row of this.rows.values()) if (row.ping_code === pingCode) return row;
-    return undefined;
+  /** Checks found for a slug URL earlier in this batch, in their current state. */
+  cachedSlug(pingKey: string, slug: string): PingCheckRow[] | undefined {
+    return this.bySlug.get(`${pingKey}/${slug}`)?.map((id) => this.byId.get(id) as PingCheckRow);
   }
 
-  slugKey(pingKey: string, slug: string): string {
-    return `${pingKey}/${slug}`;
-  }
-
-  cachedSlug(key: string): CheckRow[] | undefined {
-    return this.bySlug.get(key)?.map((row) => this.current(row));
-  }
-
-  cacheSlug(key: string, rows: CheckRow[]): void {
-    this.bySlug.set(key, rows);
+  cacheSlug(pingKey: string, slug: string, rows: PingCheckRow[]): void {
+    this.add(rows);
+    this.bySlug.set(`${pingKey}/${slug}`, rows.map((row) => row.id));
   }
 }
 
 export class PingIngest {
   private readonly queue: GroupCommitQueue<PingRequest, PingOutcome>;
+  private readonly queries: PingQueries;
 
   constructor(
     private readonly store: Store,
     options: IngestOptions,
   ) {
+    this.queries = new PingQueries(store);
     this.queue = new GroupCommitQueue((batch) => this.writeWithRetry(batch), {
       flushMs: options.flushMs,
       maxBatch: options.maxBatch,
@@ -111,7 +109,7 @@ export class PingIngest {
   }
 
   private async writeBatch(trx: Executor, batch: PingRequest[]): Promise<PingOutcome[]> {
-    const { dialect } = this.store;
+    const { queries } = this;
     const checks = new BatchChecks();
     const codes = new Set<string>();
     const pingCodes = new Set<string>();
@@ -119,8 +117,8 @@ export class PingIngest {
       if (route.target.by === 'uuid') codes.add(route.target.code);
       else if (route.target.by === 'ping-code') pingCodes.add(route.target.pingCode);
     }
-    checks.add(await lockChecksByCodes(trx, dialect, [...codes].sort()));
-    checks.add(await lockChecksByPingCodes(trx, dialect, [...pingCodes].sort()));
+    checks.add(await queries.lockChecks(trx, 'code', [...codes]));
+    checks.add(await queries.lockChecks(trx, 'ping_code', [...pingCodes]));
 
     const pings: NewPing[] = [];
     const flips: NewFlip[] = [];
@@ -129,8 +127,8 @@ export class PingIngest {
       outcomes.push(await this.ingestOne(trx, checks, request, pings, flips));
     }
 
-    for (const [id, columns] of checks.updates) await updateCheck(trx, id, columns);
-    await insertPings(trx, pings);
+    for (const [id, columns] of checks.updates) await queries.updateCheck(trx, id, columns);
+    await queries.insertPings(trx, pings);
     await insertFlips(trx, flips);
     for (const ping of pings) {
       if (ping.n % PRUNE_EVERY === 0) {
@@ -145,16 +143,13 @@ export class PingIngest {
     trx: Executor,
     checks: BatchChecks,
     target: PingTarget,
-  ): Promise<CheckRow | 'missing' | 'ambiguous'> {
+  ): Promise<PingCheckRow | 'missing' | 'ambiguous'> {
     if (target.by === 'uuid') return checks.byCode(target.code) ?? 'missing';
     if (target.by === 'ping-code') return checks.byPingCode(target.pingCode) ?? 'missing';
-    const key = checks.slugKey(target.pingKey, target.slug);
-    let rows = checks.cachedSlug(key);
+    let rows = checks.cachedSlug(target.pingKey, target.slug);
     if (!rows) {
-      rows = await lockChecksBySlug(trx, this.store.dialect, target.pingKey, target.slug);
-      checks.add(rows);
-      rows = rows.map((row) => checks.current(row));
-      checks.cacheSlug(key, rows);
+      checks.cacheSlug(target.pingKey, target.slug, await this.queries.lockChecksBySlug(trx, target.pingKey, target.slug));
+      rows = checks.cachedSlug(target.pingKey, target.slug) ?? [];
     }
     if (rows.length > 1) return 'ambiguous';
     return rows[0] ?? 'missing';
@@ -167,7 +162,7 @@ export class PingIngest {
     pingKey: string,
     slug: string,
     now: number,
-  ): Promise<CheckRow | null> {
+  ): Promise<PingCheckRow | null> {
     const project = await findProjectByPingKey(trx, pingKey);
     if (!project) return null;
     const owner = await findUserById(trx, project.owner_id);
@@ -176,8 +171,7 @@ export class PingIngest {
     if ((await countChecksOfOwner(trx, owner.id)) >= 2 * owner.check_limit) return null;
     const row = await insertCheck(trx, newCheckRow(project.id, now, { name: slug, slug }));
     await assignAllProjectChannels(trx, row.id, project.id);
-    checks.add([row]);
-    checks.cacheSlug(checks.slugKey(pingKey, slug), [row]);
+    checks.cacheSlug(pingKey, slug, [row]);
     return row;
   }
 
@@ -190,23 +184,22 @@ export class PingIngest {
   ): Promise<PingOutcome> {
     const { route } = request;
     const badExitStatus = route.exitStatus !== null && route.exitStatus > MAX_EXIT_STATUS;
-    let resolved = await this.resolveTarget(trx, checks, route.target);
-    if (resolved === 'ambiguous') return OUTCOME.ambiguous;
+    let row = await this.resolveTarget(trx, checks, route.target);
+    if (row === 'ambiguous') return OUTCOME.ambiguous;
     let created = false;
-    if (resolved === 'missing') {
+    if (row === 'missing') {
       if (!request.create || route.target.by !== 'slug') return OUTCOME.notFound;
       // Unlike Healthchecks, a ping that is refused creates nothing: validate before creating.
       if (badExitStatus) return OUTCOME.badUrl;
       if (request.ridInvalid) return OUTCOME.badRid;
-      const row = await this.createForSlug(trx, checks, route.target.pingKey, route.target.slug, request.receivedAt);
-      if (!row) return OUTCOME.notFound;
-      resolved = row;
+      const made = await this.createForSlug(trx, checks, route.target.pingKey, route.target.slug, request.receivedAt);
+      if (!made) return OUTCOME.notFound;
+      row = made;
       created = true;
     }
     if (badExitStatus) return OUTCOME.badUrl;
     if (request.ridInvalid) return OUTCOME.badRid;
 
-    const row = checks.current(resolved);
     const urlAction = urlActionWithExitCode(route.action, route.exitStatus, request.meta.exitCode);
     const action = classifyHttpPing(urlAction, request.method, request.body, {
       methods: row.methods,
@@ -224,6 +217,7 @@ export class PingIngest {
       exitStatus,
       body: request.body,
     });
+    // A job that reports its own runtime gives the check a duration even without a start ping.
     const reportedRuntimeMs = request.meta.runtime === null ? null : Math.round(request.meta.runtime * 1000);
     const completesRun = effect.kind === 'success' || effect.kind === 'fail';
     if (completesRun && effect.check.lastDuration === null && reportedRuntimeMs !== null) {

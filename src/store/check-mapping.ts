@@ -1,9 +1,12 @@
 // Between check rows (0/1 flags, snake_case) and the core's view of a check.
 import type { CheckPingState } from '../core/ping-effect.js';
 import type { CheckTiming } from '../core/check-status.js';
+import type { PingCheckRow, PingUpdate } from './ping-queries.js';
 import type { CheckRow, CheckUpdate } from './schema.js';
 
-export function checkTimingOf(row: CheckRow): CheckTiming {
+type TimingColumns = Pick<CheckRow, 'kind' | 'timeout' | 'grace' | 'schedule' | 'tz' | 'status' | 'last_ping' | 'last_start' | 'max_duration'>;
+
+export function checkTimingOf(row: TimingColumns): CheckTiming {
   return {
     kind: row.kind,
     timeout: row.timeout,
@@ -17,7 +20,7 @@ export function checkTimingOf(row: CheckRow): CheckTiming {
   };
 }
 
-export function checkPingStateOf(row: CheckRow): CheckPingState {
+export function checkPingStateOf(row: PingCheckRow): CheckPingState {
   return {
     ...checkTimingOf(row),
     manualResume: row.manual_resume === 1,
@@ -33,7 +36,7 @@ export function checkPingStateOf(row: CheckRow): CheckPingState {
 /** The columns a ping may change, from the state the core computed. */
 export function pingStateColumns(
   state: CheckPingState & { hasConfirmationLink: boolean; alertAfter: number | null },
-): CheckUpdate {
+): PingUpdate {
   return {
     status: state.status,
     n_pings: state.nPings,
@@ -49,7 +52,7 @@ export function pingStateColumns(
   };
 }
 
-/** Applies the columns back onto a row held in memory during a batch. */
-export function withColumns(row: CheckRow, update: CheckUpdate): CheckRow {
-  return { ...row, ...update } as CheckRow;
+/** Applies the columns back onto a row held in memory. */
+export function withColumns<Row extends Partial<CheckRow>>(row: Row, update: CheckUpdate): Row {
+  return { ...row, ...update } as Row;
 }

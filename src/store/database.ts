@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { LookoutMigrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 // PostgreSQL's bigint arrives as a string by default; every bigint here (ids, epoch milliseconds,
 // byte counts) fits in a double, so read them as numbers like SQLite does.
@@ -16,6 +17,11 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /**
+   * The SQLite connection under `db`, for the few hot paths that run prepared statements
+   * directly (same connection, so they take part in Kysely's open transaction). Null on PostgreSQL.
+   */
+  sqlite: SQLite.Database | null;
   close(): Promise<void>;
 }
 
@@ -54,8 +60,19 @@ function openSqlite(file: string): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  const inMemory = file === ':memory:';
+  if (!inMemory) database.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  const checkpointer = inMemory ? null : new SqliteCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite: database,
+    async close() {
+      await db.destroy();
+      await checkpointer?.stop();
+    },
+  };
 }
 
 function openPostgres(url: string, poolSize: number): Store {
@@ -63,7 +80,7 @@ function openPostgres(url: string, poolSize: number): Store {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
 }
 
 export function openStore(databaseUrl: string, options: OpenOptions = {}): Store {
