@@ -5,7 +5,7 @@ import { classifyHttpPing, urlActionWithExitCode } from '../core/ping-classify.j
 import { applyPing } from '../core/ping-effect.js';
 import type { PingTarget } from '../core/ping-url.js';
 import { countChecksOfOwner, findProjectByPingKey, findUserById } from '../store/accounts.js';
-import { checkPingStateOf, pingStateColumns, withColumns } from '../store/check-mapping.js';
+import { assignPingUpdate, checkPingStateOf, pingStateColumns } from '../store/check-mapping.js';
 import { assignAllProjectChannels, insertCheck } from '../store/checks.js';
 import type { Store } from '../store/database.js';
 import { isRetryableConflict } from '../store/dialect.js';
@@ -47,8 +47,9 @@ class BatchChecks {
     }
   }
 
+  /** Rows here were read by this batch, so they are changed in place. */
   update(row: PingCheckRow, columns: PingUpdate): void {
-    this.byId.set(row.id, withColumns(row, columns));
+    assignPingUpdate(row, columns);
     this.updates.set(row.id, columns);
   }
 
