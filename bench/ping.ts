@@ -1,6 +1,6 @@
 // bench:ping — ping throughput and latency on a fresh database with 1,000 checks, against a bare
-// node:http server measured with the same load generator in the same run. Afterwards every 200
-// answer must be a stored ping.
+// node:http server measured with the same load generator in the same run (wrk when installed,
+// else autocannon). Then a fixed number of pings checks durability: every 200 is a stored ping.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,13 +11,15 @@ import { loadConfig } from '../src/config.js';
 import { insertCheck } from '../src/store/checks.js';
 import { migrate, openStore } from '../src/store/database.js';
 import { startPgCluster } from '../test/support/pg-cluster.js';
-import { formatLoad, machineLine, runLoad, spawnBareServer, spawnLookout } from './support.js';
-import type { LoadResult } from './support.js';
+import type { ChildServer, LoadResult } from './support.js';
+import { formatLoad, hasWrk, machineLine, runLoad, runWrk, spawnBareServer, spawnLookout } from './support.js';
 
 const CHECKS = 1000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
-const AMOUNT = Number(process.env.BENCH_REQUESTS ?? 200_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DURABILITY_REQUESTS = 20_000;
 const TARGET_RATIO = 0.6;
+const useWrk = hasWrk() && process.env.BENCH_GENERATOR !== 'autocannon';
 
 /** A migrated database holding one project with CHECKS checks; returns their ping paths. */
 async function prepare(databaseUrl: string): Promise<string[]> {
@@ -48,47 +50,65 @@ async function storedPings(databaseUrl: string): Promise<number> {
   }
 }
 
-async function measureLookout(label: string, databaseUrl: string): Promise<LoadResult> {
+/** Warm-up, then the measured run. */
+async function load(server: ChildServer, paths: string[]): Promise<LoadResult> {
+  if (useWrk) {
+    runWrk({ port: server.port, connections: CONNECTIONS, seconds: 3, paths });
+    return runWrk({ port: server.port, connections: CONNECTIONS, seconds: SECONDS, paths });
+  }
+  await runLoad({ port: server.port, connections: CONNECTIONS, amount: 5_000, paths });
+  return runLoad({ port: server.port, connections: CONNECTIONS, amount: SECONDS * 5_000, paths });
+}
+
+async function measureLookout(label: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<LoadResult> {
   const paths = await prepare(databaseUrl);
-  const server = await spawnLookout(databaseUrl);
-  // A short warm-up lets the JIT settle; its pings are counted too.
-  const warm = await runLoad({ port: server.port, connections: CONNECTIONS, amount: 5_000, paths });
-  const result = await runLoad({ port: server.port, connections: CONNECTIONS, amount: AMOUNT, paths });
-  await server.stop();
-  const stored = await storedPings(databaseUrl);
-  const answered = warm.ok + result.ok;
+  const server = await spawnLookout(databaseUrl, extraEnv);
+  const result = await load(server, paths);
   console.log(formatLoad(label, result));
-  console.log(`${''.padEnd(28)} stored pings ${stored}, 200 answers ${answered}: ${stored === answered ? 'every 200 is stored' : 'MISMATCH'}`);
-  if (stored !== answered) process.exitCode = 1;
+
+  // Durability: a fixed number of requests, all answered, then count what is stored.
+  await new Promise((r) => setTimeout(r, 500));
+  const before = await storedPings(databaseUrl);
+  const check = await runLoad({ port: server.port, connections: CONNECTIONS, amount: DURABILITY_REQUESTS, paths });
+  await server.stop();
+  const stored = (await storedPings(databaseUrl)) - before;
+  const verdict = stored === check.ok && check.non2xx === 0 ? 'every 200 is stored' : 'MISMATCH';
+  console.log(`${''.padEnd(28)} durability: ${check.ok} answered 200, ${stored} stored: ${verdict}`);
+  if (verdict !== 'every 200 is stored') process.exitCode = 1;
   return result;
 }
 
 async function main(): Promise<void> {
   console.log(machineLine());
-  console.log(`load: autocannon, ${CONNECTIONS} connections, ${AMOUNT} requests per run, ${CHECKS} checks`);
+  console.log(
+    `load: ${useWrk ? `wrk, ${SECONDS} s` : `autocannon, ${SECONDS * 5_000} requests`} per run, ${CONNECTIONS} connections, ` +
+      `random paths over ${CHECKS} checks; load generator on the same machine`,
+  );
 
+  // The baseline gets paths of the same shape, so the generator does the same work for both.
   const bare = await spawnBareServer();
-  await runLoad({ port: bare.port, connections: CONNECTIONS, amount: 5_000, paths: ['/'] });
-  const baseline = await runLoad({ port: bare.port, connections: CONNECTIONS, amount: AMOUNT, paths: ['/'] });
+  const baseline = await load(bare, Array.from({ length: CHECKS }, () => `/ping/${crypto.randomUUID()}`));
   await bare.stop();
   console.log(formatLoad('bare node:http', baseline));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-'));
-  const sqlite = await measureLookout('Lookout, SQLite', `sqlite:${path.join(dir, 'bench.db')}`);
-  const ratio = sqlite.rps / baseline.rps;
-  console.log(`ratio SQLite / bare: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO})${ratio >= TARGET_RATIO ? '' : '  BELOW TARGET'}`);
+  try {
+    const sqlite = await measureLookout('Lookout, SQLite', `sqlite:${path.join(dir, 'bench.db')}`);
+    const ratio = sqlite.rps / baseline.rps;
+    console.log(`ratio SQLite / bare: ${ratio.toFixed(2)} (target >= ${TARGET_RATIO})${ratio >= TARGET_RATIO ? '' : '  BELOW TARGET'}`);
 
-  if (process.env.BENCH_SKIP_POSTGRES !== '1') {
-    const cluster = await startPgCluster({ durable: true });
-    try {
-      const url = new URL(cluster.adminUrl);
-      const pg = await measureLookout('Lookout, PostgreSQL', url.toString());
-      console.log(`ratio PostgreSQL / bare: ${(pg.rps / baseline.rps).toFixed(2)}`);
-    } finally {
-      cluster.stop();
+    if (process.env.BENCH_SKIP_POSTGRES !== '1') {
+      const cluster = await startPgCluster({ durable: true });
+      try {
+        const pg = await measureLookout('Lookout, PostgreSQL', cluster.adminUrl);
+        console.log(`ratio PostgreSQL / bare: ${(pg.rps / baseline.rps).toFixed(2)}`);
+      } finally {
+        cluster.stop();
+      }
     }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 await main();

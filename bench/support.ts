@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: child servers, the load generator, and printing figures.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
@@ -133,4 +134,53 @@ export function formatLoad(label: string, r: LoadResult): string {
   return `${label.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(1).padStart(5)} ms   p99 ${r.p99
     .toFixed(1)
     .padStart(5)} ms   2xx ${r.ok}   non-2xx ${r.non2xx}   errors ${r.errors}`;
+}
+
+/** True when wrk (a C load generator, lighter than autocannon on a small machine) is installed. */
+export function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+function wrkMillis(value: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(value.trim());
+  if (!match) return NaN;
+  const n = Number(match[1]);
+  return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
+}
+
+export interface TimedLoadOptions {
+  port: number;
+  connections: number;
+  seconds: number;
+  paths: string[];
+}
+
+/** A timed run of wrk, each request to a random one of `paths`. */
+export function runWrk(options: TimedLoadOptions): LoadResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-wrk-'));
+  const script = path.join(dir, 'paths.lua');
+  fs.writeFileSync(
+    script,
+    `local paths = {${options.paths.map((p) => JSON.stringify(p)).join(',')}}\n` +
+      'request = function() return wrk.format("GET", paths[math.random(#paths)]) end\n',
+  );
+  const result = spawnSync(
+    'wrk',
+    ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${options.port}`],
+    { encoding: 'utf8' },
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  const out = result.stdout;
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const errors = [...out.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((sum, m) => sum + Number(m[2]), 0);
+  return {
+    requests,
+    ok: requests - non2xx,
+    non2xx,
+    errors,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    p50: wrkMillis(/ 50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99: wrkMillis(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+  };
 }

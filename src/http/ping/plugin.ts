@@ -26,6 +26,8 @@ const NEVER_CACHE = {
   expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
 };
 
+const NO_QUERY: URLSearchParams = new URLSearchParams();
+
 function send(reply: FastifyReply, status: number, body: string, headers: Record<string, string> = {}): FastifyReply {
   return reply.code(status).headers(headers).type('text/plain; charset=utf-8').send(body);
 }
@@ -46,7 +48,7 @@ export async function pingPlugin(app: FastifyInstance, options: PingPluginOption
     const rawUrl = request.raw.url ?? '';
     const queryStart = rawUrl.indexOf('?');
     const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-    const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
+    const query = queryStart === -1 ? NO_QUERY : new URLSearchParams(rawUrl.slice(queryStart + 1));
 
     const route = parsePingPath(pathname);
     if (route === null) return send(reply, 404, OUTCOME.notFound.body);

@@ -8,9 +8,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export async function readBoundedBody(stream: IncomingMessage, keep: number, max: number): Promise<Buffer> {
-  const declared = Number(stream.headers['content-length'] ?? 0);
-  if (declared > max) throw new BodyTooLargeError();
+  const length = stream.headers['content-length'];
+  // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: most pings.
+  if (length === undefined && stream.headers['transfer-encoding'] === undefined) return EMPTY;
+  if (Number(length ?? 0) > max) throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
   let kept = 0;
   let total = 0;
