@@ -43,7 +43,7 @@ function bootstrapText(config: Config, result: NonNullable<Awaited<ReturnType<Ac
   return [
     '',
     'Lookout is set up. These credentials are shown once; only hashes are stored.',
-    `  Sign in at ${config.siteRoot}/ as ${result.user.email} with password: ${result.password}`,
+    `  Admin user: ${result.user.email}   password: ${result.password}`,
     `  Project "${result.project.name}" (${result.project.code})`,
     `    API key (read-write): ${result.apiKey}`,
     `    API key (read-only):  ${result.apiKeyReadOnly}`,
@@ -65,7 +65,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     const ingest = new PingIngest(store, { flushMs: config.ingestFlushMs, maxBatch: config.ingestMaxBatch });
     const checks = new CheckService(store, clock);
-    const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger });
+    const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger, secretKey });
     const address = await app.listen({ host: config.host, port: config.port });
     logger.info({ address, database: store.dialect }, 'Lookout is listening');
     return {

@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
+import { LookoutSqliteDialect } from './dialect.js';
 import { LookoutMigrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
@@ -54,16 +55,17 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
 function openSqlite(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new SQLite(file);
+  // First, so that every later statement, the switch to WAL included, waits for other processes.
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit is in the WAL before the statement returns, so a killed process
   // loses nothing; only a power loss can drop the last transactions. Group commits keep it cheap.
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
   const inMemory = file === ':memory:';
   if (!inMemory) database.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
   const checkpointer = inMemory ? null : new SqliteCheckpointer(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({ dialect: new LookoutSqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: 'sqlite',

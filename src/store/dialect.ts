@@ -1,7 +1,7 @@
 // Everything that differs between SQLite and PostgreSQL lives here, so that migrations and queries
 // stay one code path.
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
-import { sql } from 'kysely';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, DialectAdapter, Kysely, MigrationLockOptions } from 'kysely';
+import { SqliteAdapter, SqliteDialect, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -49,4 +49,26 @@ export async function ping(db: Kysely<any>): Promise<void> {
 export function isRetryableConflict(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '40P01' || code === '40001';
+}
+
+/**
+ * Kysely runs SQLite migrations outside a transaction and without a lock, trusting that only one
+ * connection exists. Lookout's does not: `lookout migrate` may run beside a starting server. SQLite
+ * has transactional DDL, so each migration run is one transaction, and its first statement writes
+ * the lock row, which makes any other process wait (busy_timeout) until this run has committed.
+ */
+class LockingSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+
+  override async acquireMigrationLock(db: Kysely<any>, options: MigrationLockOptions): Promise<void> {
+    await sql`update ${sql.table(options.lockTable)} set is_locked = 1 where id = ${options.lockRowId}`.execute(db);
+  }
+}
+
+export class LookoutSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new LockingSqliteAdapter();
+  }
 }
