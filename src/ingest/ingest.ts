@@ -128,7 +128,7 @@ export class PingIngest {
       outcomes.push(await this.ingestOne(trx, checks, request, pings, flips));
     }
 
-    for (const [id, columns] of checks.updates) await queries.updateCheck(trx, id, columns);
+    await queries.updateChecks(trx, checks.updates);
     await queries.insertPings(trx, pings);
     await insertFlips(trx, flips);
     for (const ping of pings) {

@@ -6,6 +6,7 @@
 // (materialising a row object costs more than the lookup). PostgreSQL pays a network round trip
 // per statement, so it gets one statement per batch.
 import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Store } from './database.js';
 import { forUpdate } from './dialect.js';
 import type { Executor } from './executor.js';
@@ -44,6 +45,21 @@ export const PING_CHECK_COLUMNS = [
 
 /** What ingestion knows of a check. */
 export type PingCheckRow = Pick<CheckRow, (typeof PING_CHECK_COLUMNS)[number]>;
+
+/** PostgreSQL types of the columns a ping may change, for the batched update. */
+const PG_UPDATE_TYPES: Record<(typeof PING_UPDATE_COLUMNS)[number], string> = {
+  status: 'varchar',
+  n_pings: 'integer',
+  last_ping: 'bigint',
+  last_start: 'bigint',
+  last_start_rid: 'varchar',
+  last_duration: 'bigint',
+  last_success: 'bigint',
+  last_fail: 'bigint',
+  last_exit_code: 'integer',
+  has_confirmation_link: 'integer',
+  alert_after: 'bigint',
+};
 
 /** The check columns a ping may change. */
 export const PING_UPDATE_COLUMNS = [
@@ -183,12 +199,23 @@ export class PingQueries {
     return (forUpdate(this.store.dialect) ? query.forUpdate() : query).execute() as Promise<PingCheckRow[]>;
   }
 
-  async updateCheck(trx: Executor, id: number, update: PingUpdate): Promise<void> {
+  /** Writes the final state of every check a batch changed. */
+  async updateChecks(trx: Executor, updates: Map<number, PingUpdate>): Promise<void> {
+    if (updates.size === 0) return;
     if (this.sqlite) {
-      this.sqlite.update.run(...PING_UPDATE_COLUMNS.map((c) => update[c]), id);
+      for (const [id, update] of updates) this.sqlite.update.run(...PING_UPDATE_COLUMNS.map((c) => update[c]), id);
       return;
     }
-    await trx.updateTable('checks').set(update).where('id', '=', id).execute();
+    // One statement for the whole batch: a column of values per field, joined by id.
+    const ids = [...updates.keys()];
+    const rows = [...updates.values()];
+    const arrays = PING_UPDATE_COLUMNS.map(
+      (column) => sql`${rows.map((row) => row[column])}::${sql.raw(PG_UPDATE_TYPES[column])}[]`,
+    );
+    const assignments = PING_UPDATE_COLUMNS.map((column) => sql`${sql.ref(column)} = v.${sql.ref(column)}`);
+    await sql`update checks set ${sql.join(assignments)}
+      from unnest(${ids}::bigint[], ${sql.join(arrays)}) as v(id, ${sql.join(PING_UPDATE_COLUMNS.map((c) => sql.ref(c)))})
+      where checks.id = v.id`.execute(trx);
   }
 
   async insertPings(trx: Executor, pings: NewPing[]): Promise<void> {
