@@ -3,11 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { Accounts, resolveSecretKey } from './accounts/service.js';
+import { Alerting } from './alerts/alerting.js';
+import { outboundHttpFromSettings } from './channels/http.js';
+import { channelDefinition } from './channels/registry.js';
+import { pickIntegrationSettings } from './channels/settings.js';
 import { CheckService } from './checks/service.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { checkJson } from './http/api/healthchecks/check-json.js';
 import { PingIngest } from './ingest/ingest.js';
 import type { Store } from './store/database.js';
 import { migrate, openStore } from './store/database.js';
@@ -16,6 +21,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   accounts: Accounts;
+  /** Deadline detection, notification delivery and channels. */
+  alerting: Alerting;
   /** The address the server listens on, e.g. http://127.0.0.1:8000. */
   url: string;
   close(): Promise<void>;
@@ -52,6 +59,23 @@ function bootstrapText(config: Config, result: NonNullable<Awaited<ReturnType<Ac
   ].join('\n');
 }
 
+function createAlerting(config: Config, store: Store, clock: Clock, logger: Logger): Alerting {
+  const settings = pickIntegrationSettings(process.env);
+  return new Alerting(store, {
+    clock,
+    logger,
+    registry: { get: channelDefinition },
+    http: outboundHttpFromSettings(settings),
+    settings,
+    attemptTimeoutMs: config.notifyTimeoutMs,
+    context: {
+      site: { name: config.siteName, root: config.siteRoot },
+      renderCheckJson: (check, channelCodes) =>
+        checkJson(check, channelCodes, { siteRoot: config.siteRoot, pingEndpoint: config.pingEndpoint, version: 3, readOnly: false, now: clock.now() }),
+    },
+  });
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -63,19 +87,27 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const first = await accounts.bootstrap(options.adminEmail ?? 'admin@localhost', options.adminPassword ?? null);
     if (first) (options.onBootstrap ?? ((text) => process.stdout.write(text + '\n')))(bootstrapText(config, first));
 
-    const ingest = new PingIngest(store, { flushMs: config.ingestFlushMs, maxBatch: config.ingestMaxBatch });
+    const ingest = new PingIngest(store, {
+      flushMs: config.ingestFlushMs,
+      maxBatch: config.ingestMaxBatch,
+      onError: (error, request) => logger.error({ err: error, target: request.route.target }, 'ping not recorded'),
+    });
     const checks = new CheckService(store, clock);
-    const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger, secretKey });
+    const alerting = createAlerting(config, store, clock, logger);
+    const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger, secretKey, channels: alerting.channels });
     const address = await app.listen({ host: config.host, port: config.port });
+    alerting.start();
     logger.info({ address, database: store.dialect }, 'Lookout is listening');
     return {
       app,
       store,
       accounts,
+      alerting,
       url: address,
       async close() {
         await app.close();
         await ingest.drain();
+        await alerting.stop();
         await store.close();
       },
     };

@@ -28,7 +28,8 @@ const MAX_EXIT_DIGITS = 4;
 function parseSuffix(segment: string): { action: UrlAction; exitStatus: number | null } | null {
   if (ACTIONS.has(segment)) return { action: segment as UrlAction, exitStatus: null };
   if (/^\d+$/.test(segment)) {
-    const exitStatus = segment.length > MAX_EXIT_DIGITS ? Number.MAX_SAFE_INTEGER : Number(segment);
+    const digits = segment.replace(/^0+(?=\d)/, '');
+    const exitStatus = digits.length > MAX_EXIT_DIGITS ? Number.MAX_SAFE_INTEGER : Number(digits);
     return { action: exitStatus > 0 ? 'fail' : 'success', exitStatus };
   }
   return null;

@@ -1,15 +1,26 @@
-// The HTTP server: one Fastify plugin per surface, each thin over the services.
+// The HTTP server: pings go straight to their handler, everything else to Fastify, with one
+// plugin per surface, each thin over the services.
+import http from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/service.js';
+import { BadgeService } from '../checks/badges.js';
+import { CronCheckService } from '../checks/cron-checks.js';
+import { ServerService } from '../checks/servers.js';
 import type { CheckService } from '../checks/service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { PingIngest } from '../ingest/ingest.js';
+import type { ChannelService } from '../notify/channel-service.js';
 import type { Store } from '../store/database.js';
 import { TrustedProxies } from './client-address.js';
+import { channelsApiPlugin } from './api/channels/plugin.js';
+import { cronChecksApiPlugin } from './api/cron-checks/plugin.js';
 import { healthchecksApiPlugin } from './api/healthchecks/plugin.js';
-import { pingPlugin } from './ping/plugin.js';
+import { badgePlugin } from './badges/plugin.js';
+import { metricsPlugin } from './metrics/plugin.js';
+import { registerOpenApi } from './openapi.js';
+import { checkContinue, createPingHandler } from './ping/handler.js';
 
 export interface AppServices {
   config: Config;
@@ -19,6 +30,10 @@ export interface AppServices {
   checks: CheckService;
   ingest: PingIngest;
   logger: FastifyBaseLogger;
+  /** The instance secret (resolveSecretKey): signs badge URLs. */
+  secretKey: string;
+  /** Serves the native channels API (/api/v3/channels/:id…) when given. */
+  channels?: ChannelService;
 }
 
 // Long URLs and headers are refused by Node itself (431/414) before they reach a route.
@@ -26,12 +41,29 @@ const MAX_HEADER_BYTES = 16 * 1024;
 
 export async function buildApp(services: AppServices): Promise<FastifyInstance> {
   const { config } = services;
+  const handlePing = createPingHandler({
+    ingest: services.ingest,
+    clock: services.clock,
+    proxies: new TrustedProxies(config.trustedProxies),
+    pingBodyLimit: config.pingBodyLimit,
+    maxUploadBytes: config.maxUploadBytes,
+    logger: services.logger,
+  });
+  const continueOrRefuse = checkContinue(config.maxUploadBytes);
   const app = Fastify({
+    serverFactory: (handleWithFastify) => {
+      const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+        if (!handlePing(request, response)) handleWithFastify(request, response);
+      });
+      server.on('checkContinue', (request, response) =>
+        continueOrRefuse(request, response, () => server.emit('request', request, response)),
+      );
+      return server;
+    },
     loggerInstance: services.logger,
     // One log line per request would cost more than the request itself on the ping path.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
     return503OnClosing: true,
   });
 
@@ -46,13 +78,8 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
     return reply.code(503).type('text/plain; charset=utf-8').send('service unavailable');
   });
 
-  await app.register(pingPlugin, {
-    ingest: services.ingest,
-    clock: services.clock,
-    proxies: new TrustedProxies(config.trustedProxies),
-    pingBodyLimit: config.pingBodyLimit,
-    maxUploadBytes: config.maxUploadBytes,
-  });
+  // First, so that the OpenAPI document sees every route registered after it.
+  await registerOpenApi(app, { siteRoot: config.siteRoot });
   for (const version of [1, 2, 3] as const) {
     await app.register(healthchecksApiPlugin, {
       prefix: `/api/v${version}`,
@@ -63,7 +90,29 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
       clock: services.clock,
       siteRoot: config.siteRoot,
       pingEndpoint: config.pingEndpoint,
+      metricsKey: config.metricsKey,
     });
+  }
+  await app.register(badgePlugin, {
+    badges: new BadgeService(services.store, services.clock),
+    secretKey: services.secretKey,
+    allChecksLabel: config.masterBadgeLabel,
+  });
+  await app.register(metricsPlugin, {
+    enabled: config.prometheusEnabled,
+    accounts: services.accounts,
+    checks: services.checks,
+    clock: services.clock,
+  });
+  await app.register(cronChecksApiPlugin, {
+    accounts: services.accounts,
+    cronChecks: new CronCheckService(services.store, services.clock),
+    servers: new ServerService(services.store, services.clock),
+    clock: services.clock,
+    pingEndpoint: config.pingEndpoint,
+  });
+  if (services.channels) {
+    await app.register(channelsApiPlugin, { prefix: '/api/v3', accounts: services.accounts, channels: services.channels });
   }
   return app;
 }

@@ -4,7 +4,7 @@
 import { classifyHttpPing, urlActionWithExitCode } from '../core/ping-classify.js';
 import { applyPing } from '../core/ping-effect.js';
 import type { PingTarget } from '../core/ping-url.js';
-import { countChecksOfOwner, findProjectByPingKey, findUserById } from '../store/accounts.js';
+import { countChecksOfOwner, findUserById, lockProjectByPingKey } from '../store/accounts.js';
 import { assignPingUpdate, checkPingStateOf, pingStateColumns } from '../store/check-mapping.js';
 import { assignAllProjectChannels, insertCheck } from '../store/checks.js';
 import type { Store } from '../store/database.js';
@@ -22,6 +22,8 @@ import { MAX_EXIT_STATUS, OUTCOME } from './ping-request.js';
 export interface IngestOptions {
   flushMs: number;
   maxBatch: number;
+  /** Told about pings that could not be stored. */
+  onError?: (error: unknown, request: PingRequest) => void;
 }
 
 // Pruning runs inline every this many pings of a check, as in Healthchecks.
@@ -80,10 +82,10 @@ export class PingIngest {
 
   constructor(
     private readonly store: Store,
-    options: IngestOptions,
+    private readonly options: IngestOptions,
   ) {
     this.queries = new PingQueries(store);
-    this.queue = new GroupCommitQueue((batch) => this.writeWithRetry(batch), {
+    this.queue = new GroupCommitQueue((batch) => this.write(batch), {
       flushMs: options.flushMs,
       maxBatch: options.maxBatch,
       // SQLite has one connection; PostgreSQL can commit several batches side by side.
@@ -97,6 +99,25 @@ export class PingIngest {
 
   drain(): Promise<void> {
     return this.queue.drain();
+  }
+
+  /**
+   * Writes a batch. If the batch fails for another reason than a conflict, its pings are written
+   * one by one, so that one ping the database refuses cannot lose the others; a ping that still
+   * fails is answered 503 (not stored).
+   */
+  private async write(batch: PingRequest[]): Promise<PingOutcome[]> {
+    try {
+      return await this.writeWithRetry(batch);
+    } catch (error) {
+      if (batch.length > 1) {
+        const outcomes: PingOutcome[] = [];
+        for (const request of batch) outcomes.push(...(await this.write([request])));
+        return outcomes;
+      }
+      this.options.onError?.(error, batch[0] as PingRequest);
+      return [OUTCOME.unavailable];
+    }
   }
 
   private async writeWithRetry(batch: PingRequest[]): Promise<PingOutcome[]> {
@@ -156,24 +177,34 @@ export class PingIngest {
     return rows[0] ?? 'missing';
   }
 
-  /** Healthchecks' auto-provisioning: a slug URL with `?create=1` creates its check. */
-  private async createForSlug(
+  /**
+   * Healthchecks' auto-provisioning: a slug URL with `?create=1` creates its check. Creation
+   * happens under a lock on the project, and the slug is looked up again under that lock, so that
+   * concurrent pings for a new slug create one check, not several.
+   */
+  private async provisionForSlug(
     trx: Executor,
     checks: BatchChecks,
     pingKey: string,
     slug: string,
     now: number,
-  ): Promise<PingCheckRow | null> {
-    const project = await findProjectByPingKey(trx, pingKey);
-    if (!project) return null;
+  ): Promise<{ row: PingCheckRow; created: boolean } | 'missing' | 'ambiguous'> {
+    const project = await lockProjectByPingKey(trx, this.store.dialect, pingKey);
+    if (!project) return 'missing';
+    const existing = await this.queries.lockChecksBySlug(trx, pingKey, slug);
+    if (existing.length > 0) {
+      checks.cacheSlug(pingKey, slug, existing);
+      const current = checks.cachedSlug(pingKey, slug) ?? [];
+      return current.length > 1 ? 'ambiguous' : { row: current[0] as PingCheckRow, created: false };
+    }
     const owner = await findUserById(trx, project.owner_id);
-    if (!owner) return null;
+    if (!owner) return 'missing';
     // Auto-provisioning may go up to twice the check limit, so that a burst of new jobs is not lost.
-    if ((await countChecksOfOwner(trx, owner.id)) >= 2 * owner.check_limit) return null;
+    if ((await countChecksOfOwner(trx, owner.id)) >= 2 * owner.check_limit) return 'missing';
     const row = await insertCheck(trx, newCheckRow(project.id, now, { name: slug, slug }));
     await assignAllProjectChannels(trx, row.id, project.id);
     checks.cacheSlug(pingKey, slug, [row]);
-    return row;
+    return { row, created: true };
   }
 
   private async ingestOne(
@@ -193,10 +224,11 @@ export class PingIngest {
       // Unlike Healthchecks, a ping that is refused creates nothing: validate before creating.
       if (badExitStatus) return OUTCOME.badUrl;
       if (request.ridInvalid) return OUTCOME.badRid;
-      const made = await this.createForSlug(trx, checks, route.target.pingKey, route.target.slug, request.receivedAt);
-      if (!made) return OUTCOME.notFound;
-      row = made;
-      created = true;
+      const provisioned = await this.provisionForSlug(trx, checks, route.target.pingKey, route.target.slug, request.receivedAt);
+      if (provisioned === 'missing') return OUTCOME.notFound;
+      if (provisioned === 'ambiguous') return OUTCOME.ambiguous;
+      row = provisioned.row;
+      created = provisioned.created;
     }
     if (badExitStatus) return OUTCOME.badUrl;
     if (request.ridInvalid) return OUTCOME.badRid;

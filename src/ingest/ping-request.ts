@@ -32,7 +32,8 @@ export type PingOutcome =
   | { status: 201; body: 'Created' }
   | { status: 400; body: 'invalid url format' | 'invalid uuid format' }
   | { status: 404; body: 'not found' }
-  | { status: 409; body: 'ambiguous slug' };
+  | { status: 409; body: 'ambiguous slug' }
+  | { status: 503; body: 'service unavailable' };
 
 export const OUTCOME = {
   ok: { status: 200, body: 'OK' },
@@ -41,6 +42,8 @@ export const OUTCOME = {
   badRid: { status: 400, body: 'invalid uuid format' },
   notFound: { status: 404, body: 'not found' },
   ambiguous: { status: 409, body: 'ambiguous slug' },
+  /** The ping could not be stored (database unreachable, or a write it alone makes fail). */
+  unavailable: { status: 503, body: 'service unavailable' },
 } as const satisfies Record<string, PingOutcome>;
 
 export const MAX_EXIT_STATUS = 255;

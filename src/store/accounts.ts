@@ -1,4 +1,6 @@
 // Users, projects and API keys.
+import type { DialectName } from './dialect.js';
+import { forUpdate } from './dialect.js';
 import type { Executor } from './executor.js';
 import type { ApiKeyRow, ProjectRow, UserRow } from './schema.js';
 
@@ -33,6 +35,15 @@ export async function findProjectById(db: Executor, id: number): Promise<Project
 
 export async function findProjectByPingKey(db: Executor, pingKey: string): Promise<ProjectRow | undefined> {
   return db.selectFrom('projects').selectAll().where('ping_key', '=', pingKey).executeTakeFirst();
+}
+
+/**
+ * The project with this ping key, locked until the transaction ends: creating checks by slug under
+ * this lock means two concurrent pings cannot both create the same check.
+ */
+export async function lockProjectByPingKey(db: Executor, dialect: DialectName, pingKey: string): Promise<ProjectRow | undefined> {
+  const query = db.selectFrom('projects').selectAll().where('ping_key', '=', pingKey);
+  return (forUpdate(dialect) ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function listProjects(db: Executor): Promise<(ProjectRow & { owner_email: string })[]> {

@@ -38,7 +38,8 @@ export function parseRunMetadata(query: URLSearchParams, form: URLSearchParams |
 
   const failureMessage = pick('failure_message', query, form);
   if (failureMessage !== null && failureMessage !== '') {
-    meta.failureMessage = failureMessage.slice(0, FAILURE_MESSAGE_LIMIT);
+    // PostgreSQL text cannot hold NUL; a replacement character keeps the message readable.
+    meta.failureMessage = failureMessage.slice(0, FAILURE_MESSAGE_LIMIT).replaceAll('\0', '\uFFFD');
   }
   return { ok: true, meta };
 }
