@@ -101,6 +101,7 @@ export interface LoadOptions {
   amount: number;
   paths: string[];
   method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -110,6 +111,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     amount: options.amount,
     method: options.method ?? 'GET',
+    ...(options.headers ? { headers: options.headers } : {}),
     requests: [
       {
         setupRequest: (request) => {

@@ -6,6 +6,12 @@ export interface Config {
   /** Public base URL, used in every absolute URL Lookout hands out. */
   siteRoot: string;
   siteName: string;
+  /** Label of the all-checks badge (MASTER_BADGE_LABEL); SITE_NAME unless set. */
+  masterBadgeLabel: string;
+  /** PROMETHEUS_ENABLED: serve the per-project Prometheus metrics endpoints. */
+  prometheusEnabled: boolean;
+  /** METRICS_KEY: the X-Metrics-Key that opens the internal `/api/vN/metrics/` JSON; null = closed. */
+  metricsKey: string | null;
   /** Prefix of ping URLs shown to users (display only). */
   pingEndpoint: string;
   host: string;
@@ -28,6 +34,8 @@ export interface Config {
   /** Longest time a ping waits for its group commit. */
   ingestFlushMs: number;
   ingestMaxBatch: number;
+  /** NOTIFY_TIMEOUT: longest time one delivery attempt to an integration may take. */
+  notifyTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +54,17 @@ function readInt(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+function readFlag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (TRUE_WORDS.has(raw)) return true;
+  if (FALSE_WORDS.has(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }
 
 function readUrl(env: Env, name: string, fallback: string): string {
@@ -79,13 +98,17 @@ export function loadConfig(env: Env = process.env): Config {
       ? null
       : readInt(env, 'PING_BODY_LIMIT', 10_000, 0, 100 * 1024 * 1024);
   const maxUploadBytes = Math.max(2_621_440, pingBodyLimit ?? 0, 102_400);
+  const siteName = (env.SITE_NAME ?? '').trim() || 'Lookout';
   const secretKey = (env.SECRET_KEY ?? '').trim() || null;
   if (secretKey !== null && secretKey.length < 16) {
     throw new ConfigError('SECRET_KEY', 'must be at least 16 characters long');
   }
   return {
     siteRoot,
-    siteName: (env.SITE_NAME ?? '').trim() || 'Lookout',
+    siteName,
+    masterBadgeLabel: (env.MASTER_BADGE_LABEL ?? '').trim() || siteName,
+    prometheusEnabled: readFlag(env, 'PROMETHEUS_ENABLED', true),
+    metricsKey: (env.METRICS_KEY ?? '').trim() || null,
     pingEndpoint,
     host: (env.HOST ?? '').trim() || '0.0.0.0',
     port: readInt(env, 'PORT', 8000, 0, 65535),
@@ -102,5 +125,6 @@ export function loadConfig(env: Env = process.env): Config {
     pingLogLimit: readInt(env, 'PING_LOG_LIMIT', 100, 1, 1_000_000),
     ingestFlushMs: readInt(env, 'INGEST_FLUSH_MS', 2, 0, 1000),
     ingestMaxBatch: readInt(env, 'INGEST_MAX_BATCH', 500, 1, 10_000),
+    notifyTimeoutMs: readInt(env, 'NOTIFY_TIMEOUT', 30, 1, 30) * 1000,
   };
 }

@@ -26,6 +26,12 @@ export interface CheckInput {
   timeout?: number;
   tz?: string;
   unique?: UniqueField[];
+  // Lookout's additions (Boxwatch-style run limits and alert toggles).
+  max_duration?: number | null;
+  alert_on_missed?: boolean;
+  alert_on_fail?: boolean;
+  alert_on_stuck?: boolean;
+  alert_on_long?: boolean;
 }
 
 export class CheckInputError extends Error {}
@@ -38,6 +44,8 @@ function string(maxLength?: number): Validator {
   return (field, value) => {
     if (typeof value !== 'string') throw new CheckInputError(`${field} is not a string`);
     if (maxLength !== undefined && codePoints(value) > maxLength) throw new CheckInputError(`${field} is too long`);
+    // PostgreSQL text cannot hold NUL (Healthchecks answers 500 there); refuse it on every database.
+    if (value.includes('\u0000')) throw new CheckInputError(`${field} contains a NUL character`);
     return value;
   };
 }
@@ -52,15 +60,23 @@ function boolean(): Validator {
 const MIN_SECONDS = 60;
 const MAX_SECONDS = 31_536_000;
 
+/** Whole seconds in [60, 365 days]. Anything but a JSON integer (a float too) is "not a number". */
+function secondsInRange(field: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new CheckInputError(`${field} is not a number`);
+  if (n < MIN_SECONDS) throw new CheckInputError(`${field} is too small`);
+  // Huge integers are "too large" rather than an overflow: Healthchecks answers 500 there.
+  if (n > MAX_SECONDS) throw new CheckInputError(`${field} is too large`);
+  return n;
+}
+
 function seconds(): Validator {
-  return (field, value) => {
-    // JSON booleans count as integers here, as they do in Healthchecks (true is 1 second).
-    const n = typeof value === 'boolean' ? Number(value) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n)) throw new CheckInputError(`${field} is not a number`);
-    if (n < MIN_SECONDS) throw new CheckInputError(`${field} is too small`);
-    if (n > MAX_SECONDS) throw new CheckInputError(`${field} is too large`);
-    return n;
-  };
+  // JSON booleans count as integers here, as they do in Healthchecks (true is 1 second).
+  return (field, value) => secondsInRange(field, typeof value === 'boolean' ? Number(value) : value);
+}
+
+/** Lookout's own durations: strictly an integer, or null to switch the limit off. */
+function secondsOrNull(): Validator {
+  return (field, value) => (value === null ? null : secondsInRange(field, value));
 }
 
 const SLUG = /^[a-z0-9-_]*$/;
@@ -120,13 +136,20 @@ const FIELDS: [keyof CheckInput, Validator][] = [
       return value;
     },
   ],
+  // Lookout's fields come after Healthchecks' own, so that a Healthchecks client's first error
+  // is the one Healthchecks would report.
+  ['max_duration', secondsOrNull()],
+  ['alert_on_missed', boolean()],
+  ['alert_on_fail', boolean()],
+  ['alert_on_stuck', boolean()],
+  ['alert_on_long', boolean()],
 ];
 
 /** Validates a parsed JSON object; throws CheckInputError with the message the API returns. */
 export function parseCheckInput(body: Record<string, unknown>): CheckInput {
   const input: Record<string, unknown> = {};
   for (const [field, validate] of FIELDS) {
-    if (!(field in body)) continue;
+    if (!Object.hasOwn(body, field)) continue;
     input[field] = validate(field, body[field]);
     if (field === 'schedule') {
       const schedule = input.schedule as string;

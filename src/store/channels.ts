@@ -1,6 +1,6 @@
 // Notification channels and their assignment to checks.
 import type { Executor } from './executor.js';
-import type { ChannelRow } from './schema.js';
+import type { ChannelRow, ChannelUpdate, NewChannel } from './schema.js';
 
 export async function listChannels(db: Executor, projectId: number): Promise<ChannelRow[]> {
   return db.selectFrom('channels').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
@@ -24,4 +24,37 @@ export async function setCheckChannels(db: Executor, checkId: number, channelIds
     .insertInto('check_channels')
     .values([...new Set(channelIds)].map((channel_id) => ({ check_id: checkId, channel_id })))
     .execute();
+}
+
+export async function insertChannel(db: Executor, channel: NewChannel): Promise<ChannelRow> {
+  return db.insertInto('channels').values(channel).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findChannelByCode(db: Executor, code: string): Promise<ChannelRow | undefined> {
+  return db.selectFrom('channels').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function findChannelsByIds(db: Executor, ids: number[]): Promise<ChannelRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('channels').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function updateChannel(db: Executor, id: number, fields: ChannelUpdate): Promise<ChannelRow | undefined> {
+  return db.updateTable('channels').set(fields).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+/** Deletes a channel; its assignments and notifications go with it (ON DELETE CASCADE). */
+export async function deleteChannel(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('channels').where('id', '=', id).execute();
+}
+
+/** UUIDs of the checks a channel is assigned to. */
+export async function checkCodesOfChannel(db: Executor, channelId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('check_channels')
+    .innerJoin('checks', 'checks.id', 'check_channels.check_id')
+    .where('check_channels.channel_id', '=', channelId)
+    .select('checks.code')
+    .execute();
+  return rows.map((r) => r.code).sort();
 }

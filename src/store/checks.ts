@@ -18,13 +18,31 @@ export interface CheckFilter {
   slug?: string;
 }
 
+/** The columns a check's API representation needs: lists read only these. */
+export const CHECK_VIEW_COLUMNS = [
+  'id', 'code', 'name', 'slug', 'tags', 'description', 'kind', 'timeout', 'grace', 'schedule', 'tz',
+  'filter_subject', 'filter_body', 'filter_http_body', 'filter_default_fail', 'start_kw', 'success_kw', 'failure_kw',
+  'methods', 'manual_resume', 'badge_key', 'ping_code', 'n_pings', 'last_ping', 'last_start', 'last_duration', 'status',
+  'max_duration', 'alert_on_missed', 'alert_on_fail', 'alert_on_stuck', 'alert_on_long',
+] as const satisfies readonly (keyof CheckRow)[];
+export type CheckView = Pick<CheckRow, (typeof CHECK_VIEW_COLUMNS)[number]>;
+
 export async function listChecks(db: Executor, projectId: number, filter: CheckFilter = {}): Promise<CheckRow[]> {
   let query = db.selectFrom('checks').selectAll().where('project_id', '=', projectId);
   if (filter.slug) query = query.where('slug', '=', filter.slug);
-  const rows = await query.orderBy('id').execute();
-  const tags = filter.tags ?? [];
+  return withTags(await query.orderBy('id').execute(), filter.tags);
+}
+
+/** Like listChecks, with only the columns of the API representation (a list can hold 10,000). */
+export async function listCheckViews(db: Executor, projectId: number, filter: CheckFilter = {}): Promise<CheckView[]> {
+  let query = db.selectFrom('checks').select(CHECK_VIEW_COLUMNS).where('project_id', '=', projectId);
+  if (filter.slug) query = query.where('slug', '=', filter.slug);
+  return withTags(await query.orderBy('id').execute(), filter.tags);
+}
+
+/** Tags are one space-separated string; exact matching is simplest and safest in code. */
+function withTags<Row extends { tags: string }>(rows: Row[], tags: string[] = []): Row[] {
   if (tags.length === 0) return rows;
-  // Tags are one space-separated string; exact matching is simplest and safest in code.
   return rows.filter((row) => {
     const own = new Set(row.tags.split(/\s+/).filter(Boolean));
     return tags.every((t) => own.has(t));
@@ -33,6 +51,43 @@ export async function listChecks(db: Executor, projectId: number, filter: CheckF
 
 export async function updateCheck(db: Executor, id: number, fields: CheckUpdate): Promise<void> {
   await db.updateTable('checks').set(fields).where('id', '=', id).execute();
+}
+
+/** A check by UUID, locked (PostgreSQL) until the transaction ends, for read-modify-write. */
+export async function lockCheckByCode(db: Executor, dialect: DialectName, code: string): Promise<CheckRow | undefined> {
+  const [row] = await lockChecksByCodes(db, dialect, [code]);
+  return row;
+}
+
+export type UniqueColumns = Partial<Pick<CheckRow, 'name' | 'slug' | 'tags' | 'timeout' | 'grace'>>;
+
+/** The oldest check of a project whose columns equal all the given values (API upsert), locked. */
+export async function lockCheckByColumns(
+  db: Executor,
+  dialect: DialectName,
+  projectId: number,
+  columns: UniqueColumns,
+): Promise<CheckRow | undefined> {
+  let query = db.selectFrom('checks').selectAll().where('project_id', '=', projectId);
+  for (const [column, value] of Object.entries(columns) as [keyof UniqueColumns, string | number][]) {
+    query = query.where(column, '=', value);
+  }
+  query = query.orderBy('id').limit(1);
+  return (forUpdate(dialect) ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** UUIDs of every check of a project, to find one by a key derived from its UUID. */
+export async function listCheckCodes(db: Executor, projectId: number): Promise<{ id: number; code: string }[]> {
+  return db.selectFrom('checks').select(['id', 'code']).where('project_id', '=', projectId).orderBy('id').execute();
+}
+
+export async function findCheckById(db: Executor, id: number): Promise<CheckRow | undefined> {
+  return db.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Deletes a check; its pings, flips and channel assignments go with it (ON DELETE CASCADE). */
+export async function deleteCheck(db: Executor, id: number): Promise<void> {
+  await db.deleteFrom('checks').where('id', '=', id).execute();
 }
 
 /** Channel UUIDs per check id, for every check of a project, in one query. */

@@ -1,6 +1,7 @@
 // The ping log and status flips.
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
-import type { NewFlip, NewPing, PingRow } from './schema.js';
+import type { NewFlip, NewPing, PingKind, PingRow } from './schema.js';
 
 // Both SQLite (32,766) and PostgreSQL (65,535) cap bound parameters per statement.
 const ROWS_PER_INSERT = 500;
@@ -44,4 +45,71 @@ export async function countPings(db: Executor, checkId: number): Promise<number>
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A ping as the API's ping log shows it: everything but the body, which is only flagged. */
+export interface PingLogRow {
+  n: number;
+  created: number;
+  kind: PingKind;
+  scheme: string;
+  remote_addr: string | null;
+  method: string;
+  ua: string;
+  rid: string | null;
+  /** 1 when a non-empty body is stored. */
+  has_body: number;
+}
+
+/** The newest `limit` pings of a check, newest first, without loading their bodies. */
+export async function listPingLog(db: Executor, checkId: number, limit: number): Promise<PingLogRow[]> {
+  return db
+    .selectFrom('pings')
+    .select(['n', 'created', 'kind', 'scheme', 'remote_addr', 'method', 'ua', 'rid'])
+    .select(sql<number>`case when body is null then 0 else 1 end`.as('has_body'))
+    .where('check_id', '=', checkId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * The latest start, success or fail ping of the same run id (null matches null) before ping `n`
+ * and not earlier than `notBefore`: the run event that decides a ping's duration.
+ */
+export async function findPreviousRunEvent(
+  db: Executor,
+  checkId: number,
+  n: number,
+  notBefore: number,
+  rid: string | null,
+): Promise<{ kind: PingKind; created: number } | undefined> {
+  return db
+    .selectFrom('pings')
+    .select(['kind', 'created'])
+    .where('check_id', '=', checkId)
+    .where('n', '<', n)
+    .where('created', '>=', notBefore)
+    .where((eb) => (rid === null ? eb('rid', 'is', null) : eb('rid', '=', rid)))
+    .where((eb) => eb.or([eb('kind', 'is', null), eb('kind', 'in', ['start', 'fail'])]))
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function findPingBody(db: Executor, checkId: number, n: number): Promise<Buffer | null | undefined> {
+  const row = await db
+    .selectFrom('pings')
+    .select('body')
+    .where('check_id', '=', checkId)
+    .where('n', '=', n)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : row.body;
+}
+
+export async function maxPingId(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('pings').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id === undefined || row.id === null ? null : Number(row.id);
 }

@@ -1,9 +1,9 @@
 // A check as the Healthchecks Management API shows it (Check.to_dict): keys in the same order,
 // the same types, per API version, with read-only keys seeing less.
-import crypto from 'node:crypto';
+import { uniqueKey } from '../../../checks/unique-key.js';
 import { checkStatus, graceStart } from '../../../core/check-status.js';
 import { checkTimingOf } from '../../../store/check-mapping.js';
-import type { CheckRow } from '../../../store/schema.js';
+import type { CheckView } from '../../../store/checks.js';
 
 export type ApiVersion = 1 | 2 | 3;
 
@@ -17,16 +17,19 @@ export interface RenderContext {
 
 /** ISO 8601 in UTC without fractions and with `+00:00`, as Healthchecks prints instants. */
 export function isoSeconds(ms: number | null): string | null {
-  if (ms === null) return null;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+  return ms === null ? null : `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
 }
 
-/** A stable public identifier derived from the UUID, for read-only keys. */
-export function uniqueKey(code: string): string {
-  return crypto.createHash('sha1').update(code.replace(/-/g, '').slice(0, 16)).digest('hex');
+export { uniqueKey };
+
+/** ISO 8601 with the milliseconds we store printed as Python prints microseconds (.113000), none when zero. */
+export function isoMicros(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const fraction = iso.slice(19, 23);
+  return `${iso.slice(0, 19)}${fraction === '.000' ? '' : `${fraction}000`}+00:00`;
 }
 
-export function checkJson(row: CheckRow, channelCodes: string[], ctx: RenderContext): Record<string, unknown> {
+export function checkJson(row: CheckView, channelCodes: string[], ctx: RenderContext): Record<string, unknown> {
   const timing = checkTimingOf(row);
   const status = checkStatus(timing, ctx.now, { withStarted: ctx.version === 1 });
   const filterSubject = row.filter_subject === 1;
@@ -54,6 +57,7 @@ export function checkJson(row: CheckRow, channelCodes: string[], ctx: RenderCont
     filter_default_fail: row.filter_default_fail === 1,
     badge_url: `${ctx.siteRoot}/b/2/${row.badge_key}.svg`,
   };
+  // Whole seconds; present whenever a duration is stored and non-zero (even if under a second).
   if (row.last_duration !== null && row.last_duration > 0) out.last_duration = Math.floor(row.last_duration / 1000);
   if (ctx.readOnly) {
     out.unique_key = uniqueKey(row.code);
@@ -72,5 +76,13 @@ export function checkJson(row: CheckRow, channelCodes: string[], ctx: RenderCont
     out.schedule = row.schedule;
     out.tz = row.tz;
   }
+  // Lookout's additions, after every Healthchecks key so that no Healthchecks client trips on them.
+  out.max_duration = row.max_duration;
+  out.alert_on_missed = row.alert_on_missed === 1;
+  out.alert_on_fail = row.alert_on_fail === 1;
+  out.alert_on_stuck = row.alert_on_stuck === 1;
+  out.alert_on_long = row.alert_on_long === 1;
+  // The short ping code pings the check, so only read-write keys see it.
+  if (!ctx.readOnly) out.ping_code = row.ping_code;
   return out;
 }

@@ -1,0 +1,124 @@
+// bench:api — Management API latency with 10,000 checks in one project (with channels and a ping
+// log), on SQLite and on PostgreSQL: GET /api/v3/checks/ and GET /api/v3/checks/<uuid>/pings/,
+// p50/p99. Then the SQL statements each request runs, for 10 checks and for 10,000, which must be
+// the same. Target: the 10,000-check list under 250 ms p50 on SQLite.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Accounts } from '../src/accounts/service.js';
+import { startPgCluster } from '../test/support/pg-cluster.js';
+import type { CountedApp } from '../test/support/counted-app.js';
+import { startCountedApp, statementsOf } from '../test/support/counted-app.js';
+import { seedChecks } from '../test/support/seed-checks.js';
+import { formatLoad, machineLine, runLoad, spawnLookout } from './support.js';
+import type { LoadResult } from './support.js';
+
+const LARGE = 10_000;
+const SMALL = 10;
+const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 60);
+const PING_REQUESTS = Number(process.env.BENCH_PING_REQUESTS ?? 2_000);
+const LIST_TARGET_P50_MS = 250;
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds a process has used (Linux), read around a run: unlike latency, the CPU a request
+ * costs the server does not grow when other work competes for the machine.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the load and adds the server's CPU milliseconds per request to the printed line. */
+async function measured(label: string, pid: number | undefined, options: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
+  const before = cpuSeconds(pid);
+  const result = await runLoad(options);
+  const after = cpuSeconds(pid);
+  const cpu = before === null || after === null ? '' : `   server CPU ${(((after - before) * 1000) / result.requests).toFixed(1)} ms/request`;
+  console.log(`  ${formatLoad(label, result)}${cpu}`);
+  return result;
+}
+
+interface Seeded {
+  apiKey: string;
+  first: string;
+}
+
+async function seedProject(accounts: Accounts, counted: CountedApp, email: string, checks: number): Promise<Seeded> {
+  const user = await accounts.createUser(email, 'bench password');
+  const { project, apiKey } = await accounts.createProject(user, `${checks} checks`);
+  // The ping log holds a full page: the owner's limit of 100 pings.
+  const first = await seedChecks(counted.store, project.id, { checks, channels: 5, pings: 100 });
+  return { apiKey, first };
+}
+
+/** Seeds both projects through an in-process app that counts statements, and prints the counts. */
+async function prepare(databaseUrl: string): Promise<{ large: Seeded; small: Seeded }> {
+  const counted = await startCountedApp(databaseUrl);
+  try {
+    const started = Date.now();
+    const large = await seedProject(counted.accounts, counted, 'large@example.org', LARGE);
+    const small = await seedProject(counted.accounts, counted, 'small@example.org', SMALL);
+    console.log(`  seeded ${LARGE} + ${SMALL} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const [label, url] of [
+      ['GET /api/v3/checks/', () => '/api/v3/checks/'],
+      ['GET /api/v3/checks/<uuid>/pings/', (s: Seeded) => `/api/v3/checks/${s.first}/pings/`],
+    ] as const) {
+      const few = await statementsOf(counted, url(small), small.apiKey);
+      const many = await statementsOf(counted, url(large), large.apiKey);
+      const same = few.statements === many.statements;
+      console.log(
+        `  SQL statements, ${label.padEnd(34)} ${SMALL} checks: ${few.statements}, ${LARGE} checks: ${many.statements}${same ? '' : '  DEPENDS ON THE NUMBER OF CHECKS'}`,
+      );
+      if (!same || few.status !== 200 || many.status !== 200) process.exitCode = 1;
+    }
+    return { large, small };
+  } finally {
+    await counted.close();
+  }
+}
+
+async function measure(label: string, databaseUrl: string): Promise<LoadResult> {
+  console.log(`${label}:`);
+  const { large } = await prepare(databaseUrl);
+  const server = await spawnLookout(databaseUrl);
+  try {
+    const headers = { 'x-api-key': large.apiKey };
+    const pid = server.process.pid;
+    const list = { port: server.port, headers, paths: ['/api/v3/checks/'] };
+    await runLoad({ ...list, connections: 1, amount: 5 });
+    const listResult = await measured(`list of ${LARGE} checks`, pid, { ...list, connections: 1, amount: LIST_REQUESTS });
+    const pings = { port: server.port, headers, paths: [`/api/v3/checks/${large.first}/pings/`] };
+    await runLoad({ ...pings, connections: 10, amount: 200 });
+    await measured('ping log (100 pings)', pid, { ...pings, connections: 10, amount: PING_REQUESTS });
+    return listResult;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  console.log(`load average at start: ${os.loadavg().map((n) => n.toFixed(1)).join(' ')} (latencies grow with it; server CPU per request does not)`);
+  console.log(`list: ${LIST_REQUESTS} requests on 1 connection; ping log: ${PING_REQUESTS} requests on 10 connections`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-api-'));
+  const sqlite = await measure('SQLite', `sqlite:${path.join(dir, 'bench.db')}`);
+  const verdict = sqlite.p50 < LIST_TARGET_P50_MS ? 'met' : 'MISSED';
+  console.log(`  target: list p50 < ${LIST_TARGET_P50_MS} ms on SQLite: ${verdict} (${sqlite.p50.toFixed(1)} ms)`);
+  if (sqlite.p50 >= LIST_TARGET_P50_MS) process.exitCode = 1;
+
+  const cluster = await startPgCluster({ durable: true });
+  try {
+    // PostgreSQL's own CPU is spent in its processes, not counted in "server CPU".
+    await measure('PostgreSQL', cluster.adminUrl);
+  } finally {
+    cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
