@@ -2,6 +2,7 @@
 // one project, so a caller can never reach another project's checks.
 import { newPingCode } from '../accounts/secrets.js';
 import type { Clock } from '../clock.js';
+import { splitTags } from '../core/tags.js';
 import { goingDownAfter } from '../core/check-status.js';
 import { guessKind } from '../core/schedule/index.js';
 import { slugify } from '../core/slugify.js';
@@ -9,18 +10,7 @@ import type { CheckInput } from './check-input.js';
 import { parseCheckInput } from './check-input.js';
 import { countChecksOfOwner, findUserById } from '../store/accounts.js';
 import { checkTimingOf, withColumns } from '../store/check-mapping.js';
-import {
-  channelCodesByCheck,
-  deleteCheck,
-  findCheckByCode,
-  findCheckById,
-  insertCheck,
-  listCheckCodes,
-  listCheckViews,
-  lockCheckByCode,
-  lockCheckByColumns,
-  updateCheck,
-} from '../store/checks.js';
+import { channelCodesByCheck, deleteCheck, findCheckByCode, findCheckById, insertCheck, listCheckCodes, listCheckTags, listCheckViews, lockCheckByCode, lockCheckByColumns, updateCheck } from '../store/checks.js';
 import type { CheckFilter, CheckView, UniqueColumns } from '../store/checks.js';
 import { channelCodesOfCheck, listChannels, setCheckChannels } from '../store/channels.js';
 import type { Store } from '../store/database.js';
@@ -245,6 +235,12 @@ export class CheckService {
   async flips(project: ProjectRow, check: string | CheckRow, filter: FlipFilter): Promise<FlipRow[]> {
     const row = typeof check === 'string' ? (await this.getOwn(this.store.db, project, check)).check : check;
     return listFlips(this.store.db, row.id, filter);
+  }
+
+  /** Every distinct tag used by the project's checks, sorted. */
+  async tags(project: ProjectRow): Promise<string[]> {
+    const tags = new Set((await listCheckTags(this.store.db, project.id)).flatMap(splitTags));
+    return [...tags].sort();
   }
 
   async channels(project: ProjectRow): Promise<ChannelRow[]> {

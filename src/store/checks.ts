@@ -152,3 +152,9 @@ export async function lockChecksBySlug(
     .limit(2);
   return forUpdate(dialect) ? query.forUpdate().execute() : query.execute();
 }
+
+/** The tag strings of every check of a project (one space-separated string per check). */
+export async function listCheckTags(db: Executor, projectId: number): Promise<string[]> {
+  const rows = await db.selectFrom('checks').select('tags').where('project_id', '=', projectId).where('tags', '<>', '').execute();
+  return rows.map((row) => row.tags);
+}

@@ -20,6 +20,8 @@ import type { ApiVersion } from './check-json.js';
 import { checkJson, isoMicros, isoSeconds } from './check-json.js';
 import type { Handler } from './cors.js';
 import { CorsResource, anyMethodRoute } from './cors.js';
+import type { BadgeUrls } from '../../../core/badge.js';
+import { badgeUrls } from '../../../core/badge.js';
 import { parseFlipQuery } from './flip-query.js';
 import { JsonSyntaxError, PyFloat, dumpPythonJsonBytes, parsePythonJson, pythonRound2 } from './python-json.js';
 import { apiSchemas } from './schemas.js';
@@ -34,6 +36,8 @@ export interface HealthchecksApiOptions {
   pingEndpoint: string;
   /** METRICS_KEY; null keeps `metrics/` closed. */
   metricsKey?: string | null;
+  /** The instance secret, which signs badge URLs. */
+  secretKey: string;
 }
 
 /** API request bodies above this answer 413. */
@@ -262,6 +266,19 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
     })),
   });
   anyMethodRoute(app, '/channels/', schemaOf('/channels/'), (request, reply) => channelList.serve(request, reply));
+
+  // ---- badges ----
+
+  const badgeList = new CorsResource({
+    GET: withAuth('read', async (auth) => {
+      const urls = (tag: string) => badgeUrls(auth.project, tag, options.secretKey, options.siteRoot);
+      const badges: Record<string, BadgeUrls> = {};
+      for (const tag of await checks.tags(auth.project)) badges[tag] = urls(tag);
+      badges['*'] = urls('*');
+      return { badges };
+    }),
+  });
+  anyMethodRoute(app, '/badges/', schemaOf('/badges/'), (request, reply) => badgeList.serve(request, reply));
 
   // ---- service endpoints without CORS or API keys ----
 

@@ -284,6 +284,20 @@ export function apiSchemas({ tag }: RouteDocs): Schemas {
         },
       },
     },
+    '/badges/': {
+      GET: {
+        ...base,
+        summary: 'Badge URLs for every tag of the project and for all checks ("*")',
+        response: {
+          200: {
+            description: 'svg, svg3, json, json3, shields and shields3 URLs per tag',
+            type: 'object',
+            properties: { badges: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } } },
+          },
+          ...AUTH_ERRORS,
+        },
+      },
+    },
     '/status/': {
       GET: { tags: [tag], summary: 'Database check: 200 "OK" (any method, no key)', response: { 200: { description: 'OK', type: 'string' } } },
     },
