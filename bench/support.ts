@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { freePort } from '../test/support/free-port.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -13,16 +14,6 @@ export function machineLine(): string {
   return `machine: Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -186,3 +177,5 @@ export function runWrk(options: TimedLoadOptions): LoadResult {
     p99: wrkMillis(/ 99%\s+(\S+)/.exec(out)?.[1] ?? ''),
   };
 }
+
+export { freePort };

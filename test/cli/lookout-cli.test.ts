@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../bench/support.js';
+import { freePort } from '../support/free-port.js';
 import { DIALECTS, newDatabaseUrl } from '../support/databases.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

@@ -2,9 +2,9 @@
 // pg_ctl. PostgreSQL refuses to run as root, so when we are root the server runs as `postgres`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 export interface PgCluster {
   /** URL of the `postgres` maintenance database; create per-test databases from it. */
@@ -24,16 +24,6 @@ function findBinDir(): string | null {
   return versions[0] ? path.join(root, versions[0], 'bin') : null;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface StartOptions {
   /** Durability settings as in production (for benchmarks); tests turn fsync off for speed. */
