@@ -26,6 +26,10 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** How long a statement waits for another process's write lock. */
+const BUSY_TIMEOUT_MS = 5000;
+const MIGRATION_BUSY_TIMEOUT_MS = 120_000;
+
 export interface OpenOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
@@ -56,7 +60,7 @@ function openSqlite(file: string): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new SQLite(file);
   // First, so that every later statement, the switch to WAL included, waits for other processes.
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit is in the WAL before the statement returns, so a killed process
   // loses nothing; only a power loss can drop the last transactions. Group commits keep it cheap.
@@ -100,7 +104,9 @@ export async function migrate(store: Store): Promise<string[]> {
     migrationTableName: 'lookout_migrations',
     migrationLockTableName: 'lookout_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // Another process may hold the migration lock for as long as its migrations take.
+  store.sqlite?.pragma(`busy_timeout = ${MIGRATION_BUSY_TIMEOUT_MS}`);
+  const { error, results } = await migrator.migrateToLatest().finally(() => store.sqlite?.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new MigrationError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
