@@ -22,3 +22,21 @@ export class ManualClock implements Clock {
     this.current += ms;
   }
 }
+
+/**
+ * Waits `ms` milliseconds, or less when `signal` aborts. Background loops take one so that tests
+ * can run them without real time passing.
+ */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export const systemSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener('abort', done, { once: true });
+  });

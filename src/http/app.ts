@@ -91,6 +91,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
       siteRoot: config.siteRoot,
       pingEndpoint: config.pingEndpoint,
       metricsKey: config.metricsKey,
+      secretKey: services.secretKey,
     });
   }
   await app.register(badgePlugin, {

@@ -92,6 +92,22 @@ export interface ChecksTable {
   alert_on_stuck: Generated<Flag>;
   alert_on_long: Generated<Flag>;
   created: number;
+  /** The server the check's job runs on (Cron Checks API); null when not linked. */
+  server_id: number | null;
+  // Alert rules (migration 004); off by default so that a check alerts as in Healthchecks.
+  /** Consecutive failure pings before the check goes down (1 = the first one). */
+  failure_threshold: Generated<number>;
+  /** Seconds; a run that finishes faster is a failure. */
+  min_duration: number | null;
+  /** Seconds between reminders while the check is down; null = no reminders. */
+  reminder_interval: number | null;
+  /** More state changes than this within `flap_window` seconds is flapping; null = off. */
+  flap_threshold: number | null;
+  flap_window: number | null;
+  /** When the next reminder is due (epoch ms); null when none is. */
+  next_reminder_at: number | null;
+  /** When the last flapping notice was queued (epoch ms). */
+  flap_notified_at: number | null;
 }
 
 export type PingKind = 'start' | 'fail' | 'ign' | 'log' | null;
@@ -126,6 +142,8 @@ export interface FlipsTable {
   old_status: string;
   new_status: string;
   reason: Generated<string>;
+  /** 1 when the alert rules announced this change (its recovery is then announced too). */
+  alerted: Generated<Flag>;
 }
 
 export interface ChannelsTable {
@@ -141,11 +159,66 @@ export interface ChannelsTable {
   last_notify_duration: number | null;
   last_error: Generated<string>;
   created: number;
+  /**
+   * 0 when the channel sends nothing for this status (its definition's isNoop), cached when the
+   * channel is saved so that queuing notifications is one query.
+   */
+  send_up: Generated<Flag>;
+  send_down: Generated<Flag>;
+}
+
+export type NotificationState = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** The outbox: one row per channel and event, written in the transaction that made the event. */
+export interface NotificationsTable {
+  id: Id;
+  /** UUID; the idempotency key handed to integrations. */
+  code: string;
+  /** Null for test sends. */
+  check_id: number | null;
+  channel_id: number;
+  flip_id: number | null;
+  status: 'up' | 'down';
+  /** Why: '' | timeout | fail | stuck | long | short | reminder | flapping | test. */
+  reason: Generated<string>;
+  /** When the event happened (the flip's time; the reminder's time). */
+  event_at: number;
+  /** Milliseconds the check was down, for recoveries and reminders. */
+  downtime: number | null;
+  created: number;
+  /** Due time; while a worker holds the row, the end of its lease (so a crash makes it due again). */
+  next_attempt_at: number;
+  attempts: Generated<number>;
+  state: Generated<NotificationState>;
+  error: Generated<string>;
+  sent_at: number | null;
+  /** The claim token of the worker holding the row. */
+  claimed_by: string | null;
+  claimed_until: number | null;
+}
+
+export interface NotificationAttemptsTable {
+  id: Id;
+  notification_id: number;
+  started: number;
+  /** Milliseconds. */
+  duration: number;
+  /** '' for a successful attempt. */
+  error: Generated<string>;
+  worker: Generated<string>;
 }
 
 export interface CheckChannelsTable {
   check_id: number;
   channel_id: number;
+}
+
+/** A machine that runs cron jobs, as the Cron Checks API links checks to it. */
+export interface ServersTable {
+  id: Id;
+  project_id: number;
+  hostname: string;
+  created: number;
 }
 
 export interface SettingsTable {
@@ -163,6 +236,9 @@ export interface Database {
   channels: ChannelsTable;
   check_channels: CheckChannelsTable;
   settings: SettingsTable;
+  servers: ServersTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -176,3 +252,8 @@ export type NewPing = Insertable<PingsTable>;
 export type FlipRow = Selectable<FlipsTable>;
 export type NewFlip = Insertable<FlipsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
+export type NewChannel = Insertable<ChannelsTable>;
+export type ChannelUpdate = Updateable<ChannelsTable>;
+export type ServerRow = Selectable<ServersTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type NewNotification = Insertable<NotificationsTable>;

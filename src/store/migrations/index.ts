@@ -3,6 +3,8 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../dialect.js';
 import * as m001 from './001_initial.js';
+import * as m003 from './003_servers.js';
+import * as m004 from './004_alerting.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
@@ -10,6 +12,8 @@ interface DialectMigration {
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001_initial': m001,
+  '003_servers': m003,
+  '004_alerting': m004,
 };
 
 export class LookoutMigrations implements MigrationProvider {

@@ -1,0 +1,276 @@
+// bench:alerts — how fast a Lookout server notices checks going down and delivers their alerts to
+// a webhook on 127.0.0.1, on SQLite and on a durable PostgreSQL:
+//   (a) latency: 2,000 checks whose deadlines are spread over 60 s; for each, the time from its
+//       deadline to its flip being written and to its webhook arriving at the sink;
+//   (b) spike: 100,000 checks due in the same second; the time until every flip is written and
+//       every webhook has arrived.
+// The server is a child process (`lookout serve`) in real time; the sink runs in this process.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { newCheckRow } from '../src/checks/new-check.js';
+import { insertProject, insertUser } from '../src/store/accounts.js';
+import { insertChannel } from '../src/store/channels.js';
+import type { Store } from '../src/store/database.js';
+import { migrate, openStore } from '../src/store/database.js';
+import { startPgCluster } from '../test/support/pg-cluster.js';
+import { machineLine, spawnLookout } from './support.js';
+import type { ChildServer } from './support.js';
+
+const LATENCY_CHECKS = Number(process.env.BENCH_LATENCY_CHECKS ?? 2_000);
+const LATENCY_SPREAD_MS = 60_000;
+const SPIKE_CHECKS = Number(process.env.BENCH_SPIKE_CHECKS ?? 100_000);
+/** Time between setting the deadlines and the first of them: the server looks at least every second. */
+const LEAD_MS = 5_000;
+const TARGET_P99_MS = 1_000;
+const TARGET_SPIKE_MS = 10_000;
+const ROWS_PER_INSERT = 1_000;
+
+/** A webhook receiver that notes when each check's alert arrived (the body is the check's UUID). */
+interface Sink {
+  url: string;
+  arrivals: Map<string, number>;
+  waitFor(count: number, timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startSink(): Promise<Sink> {
+  const arrivals = new Map<string, number>();
+  let waiter: { count: number; resolve(): void } | null = null;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const at = Date.now();
+      const code = Buffer.concat(chunks).toString();
+      if (!arrivals.has(code)) arrivals.set(code, at);
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      if (waiter && arrivals.size >= waiter.count) waiter.resolve();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    arrivals,
+    waitFor: (count, timeoutMs) =>
+      new Promise<void>((resolve, reject) => {
+        if (arrivals.size >= count) return resolve();
+        const timer = setTimeout(() => reject(new Error(`only ${arrivals.size} of ${count} alerts arrived in ${timeoutMs} ms`)), timeoutMs);
+        waiter = {
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            waiter = null;
+            resolve();
+          },
+        };
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface Fixture {
+  projectId: number;
+  channelId: number;
+}
+
+/** A project with one webhook channel that posts the check's UUID to the sink when it goes down. */
+async function prepareProject(store: Store, sink: Sink): Promise<Fixture> {
+  const tag = crypto.randomBytes(4).toString('hex');
+  const user = await insertUser(store.db, { email: `bench-${tag}@example.org`, password_hash: 'x', is_admin: 0, check_limit: 1e9, ping_log_limit: 100, created: Date.now() });
+  const project = await insertProject(store.db, {
+    code: crypto.randomUUID(),
+    name: `bench ${tag}`,
+    owner_id: user.id,
+    ping_key: `bench${tag}`,
+    badge_key: crypto.randomUUID(),
+    show_slugs: 0,
+    created: Date.now(),
+  });
+  const channel = await insertChannel(store.db, {
+    code: crypto.randomUUID(),
+    project_id: project.id,
+    kind: 'webhook',
+    name: 'sink',
+    value: JSON.stringify({ method_down: 'POST', url_down: sink.url, body_down: '$CODE' }),
+    send_up: 0,
+    created: Date.now(),
+  });
+  return { projectId: project.id, channelId: channel.id };
+}
+
+/** `count` new checks with the channel, not due yet; returns their ids in order. */
+async function insertChecks(store: Store, fixture: Fixture, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let done = 0; done < count; done += ROWS_PER_INSERT) {
+    const rows = Array.from({ length: Math.min(ROWS_PER_INSERT, count - done) }, () =>
+      newCheckRow(fixture.projectId, Date.now(), { timeout: 1, grace: 1 }),
+    );
+    const inserted = await store.db.insertInto('checks').values(rows).returning('id').execute();
+    await store.db
+      .insertInto('check_channels')
+      .values(inserted.map((row) => ({ check_id: row.id, channel_id: fixture.channelId })))
+      .execute();
+    ids.push(...inserted.map((row) => row.id));
+  }
+  return ids.sort((a, b) => a - b);
+}
+
+/**
+ * Makes the checks up with deadlines `first + (id - firstId) * stepMs` (last ping two seconds
+ * earlier: period 1 s + grace 1 s), in one statement.
+ */
+async function armChecks(store: Store, projectId: number, firstId: number, first: number, stepMs: number): Promise<void> {
+  await sql`
+    update checks
+    set status = 'up',
+        last_ping = ${first - 2000} + (id - ${firstId}) * ${stepMs},
+        alert_after = ${first} + (id - ${firstId}) * ${stepMs}
+    where project_id = ${projectId}`.execute(store.db);
+}
+
+interface FlipTimes {
+  code: string;
+  deadline: number;
+  /** When the flip was written (the detecting transaction's time). */
+  processed: number;
+}
+
+async function flipTimes(store: Store, projectId: number): Promise<FlipTimes[]> {
+  const rows = await store.db
+    .selectFrom('flips')
+    .innerJoin('checks', 'checks.id', 'flips.check_id')
+    .select(['checks.code', 'flips.created', 'flips.processed'])
+    .where('checks.project_id', '=', projectId)
+    .where('flips.new_status', '=', 'down')
+    .execute();
+  return rows.map((r) => ({ code: r.code, deadline: r.created, processed: r.processed ?? NaN }));
+}
+
+/** Math.max without spreading 100,000 arguments onto the stack. */
+function latest(values: number[]): number {
+  return values.reduce((max, value) => (value > max ? value : max), -Infinity);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+function summary(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms   p99 ${percentile(sorted, 99).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
+}
+
+/** The child's peak resident memory (Linux), in MiB. */
+function peakRssMiB(server: ChildServer): string {
+  try {
+    const status = fs.readFileSync(`/proc/${server.process.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return `${(kb / 1024).toFixed(0)} MiB`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function withServer<T>(databaseUrl: string, run: (server: ChildServer) => Promise<T>): Promise<T> {
+  const server = await spawnLookout(databaseUrl, { INTEGRATIONS_ALLOW_PRIVATE_IPS: 'true', LOG_LEVEL: 'error' });
+  // A server that dies mid-run fails the benchmark at once instead of at its timeout.
+  const died = new Promise<never>((_resolve, reject) => {
+    server.process.once('exit', (code, signal) => reject(new Error(`the server exited (code ${code}, signal ${signal})`)));
+  });
+  died.catch(() => {});
+  try {
+    return await Promise.race([run(server), died]);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function latencyRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<boolean> {
+  const fixture = await prepareProject(store, sink);
+  const ids = await insertChecks(store, fixture, LATENCY_CHECKS);
+  const step = LATENCY_SPREAD_MS / LATENCY_CHECKS;
+  return withServer(databaseUrl, async () => {
+    const first = Date.now() + LEAD_MS;
+    await armChecks(store, fixture.projectId, ids[0] as number, first, step);
+    await sink.waitFor(sink.arrivals.size + LATENCY_CHECKS, LATENCY_SPREAD_MS + LEAD_MS + 60_000);
+    const flips = await flipTimes(store, fixture.projectId);
+    const toFlip = flips.map((f) => f.processed - f.deadline);
+    const toDelivery = flips.map((f) => (sink.arrivals.get(f.code) ?? NaN) - f.deadline);
+    const p99 = percentile([...toDelivery].sort((a, b) => a - b), 99);
+    console.log(`${label}: (a) ${LATENCY_CHECKS} deadlines over ${LATENCY_SPREAD_MS / 1000} s, ${flips.length} flips`);
+    console.log(`    deadline → flip written      ${summary(toFlip)}`);
+    console.log(`    deadline → webhook delivered ${summary(toDelivery)}   (target p99 < ${TARGET_P99_MS} ms${p99 < TARGET_P99_MS ? '' : '  MISSED'})`);
+    return flips.length === LATENCY_CHECKS && p99 < TARGET_P99_MS;
+  });
+}
+
+async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<boolean> {
+  const fixture = await prepareProject(store, sink);
+  const prepared = Date.now();
+  const ids = await insertChecks(store, fixture, SPIKE_CHECKS);
+  const before = sink.arrivals.size;
+  return withServer(databaseUrl, async (server) => {
+    const deadline = Date.now() + LEAD_MS;
+    await armChecks(store, fixture.projectId, ids[0] as number, deadline, 0);
+    await sink.waitFor(before + SPIKE_CHECKS, 180_000);
+    const delivered = latest([...sink.arrivals.values()].slice(before)) - deadline;
+    const flips = await flipTimes(store, fixture.projectId);
+    const written = latest(flips.map((f) => f.processed)) - deadline;
+    console.log(`${label}: (b) ${SPIKE_CHECKS} checks due at the same moment (set up in ${((deadline - LEAD_MS - prepared) / 1000).toFixed(1)} s)`);
+    console.log(`    every flip written after      ${written.toString().padStart(6)} ms (${flips.length} flips)`);
+    console.log(
+      `    every webhook delivered after ${delivered.toString().padStart(6)} ms   (target < ${TARGET_SPIKE_MS} ms${delivered < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
+    );
+    console.log(`    server peak RSS ${peakRssMiB(server)}`);
+    return flips.length === SPIKE_CHECKS && delivered < TARGET_SPIKE_MS;
+  });
+}
+
+async function measure(label: string, databaseUrl: string, sink: Sink): Promise<boolean> {
+  const store = openStore(databaseUrl);
+  try {
+    await migrate(store);
+    const latencyOk = await latencyRun(label, databaseUrl, store, sink);
+    const spikeOk = await spikeRun(label, databaseUrl, store, sink);
+    return latencyOk && spikeOk;
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  console.log('server: `lookout serve` in a child process; webhook sink on 127.0.0.1 in the benchmark process');
+  const sink = await startSink();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-alerts-'));
+  let ok = true;
+  try {
+    ok = (await measure('SQLite', `sqlite:${path.join(dir, 'bench.db')}`, sink)) && ok;
+    if (process.env.BENCH_SKIP_POSTGRES !== '1') {
+      const cluster = await startPgCluster({ durable: true });
+      try {
+        await measure('PostgreSQL', cluster.adminUrl, sink);
+      } finally {
+        cluster.stop();
+      }
+    }
+  } finally {
+    await sink.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`benchmark process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  if (!ok) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,197 @@
+// The detection engine. It sleeps until the earliest deadline any check has (an indexed lookup,
+// never a scan of all checks), wakes early when told of an earlier one, and then marks the checks
+// whose deadline passed as down — timestamped at the deadline, not at the moment it noticed — in
+// batches of one transaction each, queuing their notifications in the same transaction. The same
+// loop sends reminders and announces flips that were written without notifications.
+//
+// Several processes may share one PostgreSQL: due rows are claimed with FOR UPDATE SKIP LOCKED and
+// changed only if they still hold what was read, so each deadline makes exactly one flip.
+import type { Logger } from 'pino';
+import type { Clock, Sleep } from '../clock.js';
+import { systemSleep } from '../clock.js';
+import { evaluateDeadline } from '../core/alert-rules.js';
+import type { DeadlineOutcome } from '../core/alert-rules.js';
+import {
+  announceUnprocessedFlips,
+  claimDueDeadlines,
+  claimDueReminders,
+  markChecksDown,
+  nextDeadline,
+  nextReminderDue,
+  queueReminders,
+  rescheduleDeadlines,
+} from '../store/alerts.js';
+import type { DueDeadline, MissedDeadline } from '../store/alerts.js';
+import { checkTimingOf } from '../store/check-mapping.js';
+import type { Store } from '../store/database.js';
+
+export interface SchedulerOptions {
+  clock: Clock;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  sleep?: Sleep;
+  /** Checks handled per transaction. */
+  batchSize?: number;
+  /**
+   * Longest sleep between looks at the database: deadlines nobody announced (another process's
+   * pings, a clock that jumped) are found at least this often.
+   */
+  maxSleepMs?: number;
+  /** Called after notifications were queued, so that delivery starts at once. */
+  onQueued?: () => void;
+}
+
+export interface RunSummary {
+  /** Checks that went down. */
+  down: number;
+  /** Notifications queued as reminders. */
+  reminders: number;
+  /** Flips announced that had been written without notifications. */
+  flipsAnnounced: number;
+  notifications: number;
+}
+
+const HOUR = 3_600_000;
+const ERROR_PAUSE_MS = 5_000;
+
+export class DeadlineScheduler {
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly batchSize: number;
+  private readonly maxSleepMs: number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private sleeping: AbortController | null = null;
+  private plannedWake = Infinity;
+  /** The earliest deadline announced through wake() since the loop last looked. */
+  private requested = Infinity;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.clock = options.clock;
+    this.sleep = options.sleep ?? systemSleep;
+    this.batchSize = options.batchSize ?? 1000;
+    this.maxSleepMs = options.maxSleepMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the work in progress is finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.sleeping?.abort();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** A deadline at `at` exists (a ping moved one): wake up for it if it is earlier than planned. */
+  wake(at: number): void {
+    if (at < this.requested) this.requested = at;
+    if (at < this.plannedWake) this.sleeping?.abort();
+  }
+
+  /** Handles everything due now: missed deadlines, reminders, flips without notifications. */
+  async runDue(): Promise<RunSummary> {
+    const summary: RunSummary = { down: 0, reminders: 0, flipsAnnounced: 0, notifications: 0 };
+    while ((await this.deadlineBatch(summary)) === this.batchSize);
+    while ((await this.reminderBatch(summary)) === this.batchSize);
+    while ((await this.flipBatch(summary)) === this.batchSize);
+    return summary;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.requested = Infinity;
+      let next: number | null;
+      try {
+        await this.runDue();
+        next = await this.nextWake();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'alert scheduler failed; retrying');
+        next = this.clock.now() + ERROR_PAUSE_MS;
+      }
+      if (!this.running) break;
+      const now = this.clock.now();
+      const wakeAt = Math.min(next ?? Infinity, this.requested, now + this.maxSleepMs);
+      // A due row another process holds (SKIP LOCKED) must not make this loop spin.
+      const delay = Math.max(wakeAt - now, 1);
+      this.plannedWake = now + delay;
+      this.sleeping = new AbortController();
+      if (this.requested < this.plannedWake) this.sleeping.abort();
+      await this.sleep(delay, this.sleeping.signal);
+      this.sleeping = null;
+      this.plannedWake = Infinity;
+    }
+  }
+
+  private async nextWake(): Promise<number | null> {
+    const [deadline, reminder] = await Promise.all([nextDeadline(this.store.db), nextReminderDue(this.store.db)]);
+    if (deadline === null) return reminder;
+    return reminder === null ? deadline : Math.min(deadline, reminder);
+  }
+
+  private queued(count: number, summary: RunSummary): void {
+    summary.notifications += count;
+    if (count > 0) this.options.onQueued?.();
+  }
+
+  private outcomeOf(row: DueDeadline, now: number): DeadlineOutcome | null {
+    try {
+      return evaluateDeadline(checkTimingOf(row), row.alert_on_stuck === 1, now);
+    } catch (error) {
+      this.options.logger.warn({ err: error, checkId: row.id }, 'cannot compute when the check is due; trying again in an hour');
+      return null;
+    }
+  }
+
+  /** One transaction: the earliest due deadlines, each either down or moved on. */
+  private async deadlineBatch(summary: RunSummary): Promise<number> {
+    const now = this.clock.now();
+    const { claimed, notifications, down } = await this.store.db.transaction().execute(async (trx) => {
+      const due = await claimDueDeadlines(trx, this.store.dialect, now, this.batchSize);
+      const missed: MissedDeadline[] = [];
+      const moved: { id: number; seen: number; next: number | null }[] = [];
+      for (const row of due) {
+        const outcome = this.outcomeOf(row, now);
+        if (outcome?.kind === 'down') {
+          missed.push({ id: row.id, status: row.status, seen: row.alert_after, at: outcome.at, reason: outcome.reason });
+        } else {
+          // A schedule that can't be computed is tried again in an hour instead of every turn.
+          const next = outcome === null || (outcome.alertAfter !== null && outcome.alertAfter <= now) ? now + HOUR : outcome.alertAfter;
+          moved.push({ id: row.id, seen: row.alert_after, next });
+        }
+      }
+      await rescheduleDeadlines(trx, this.store.dialect, moved);
+      return { claimed: due.length, ...(await markChecksDown(trx, this.store.dialect, missed, now)) };
+    });
+    summary.down += down;
+    this.queued(notifications, summary);
+    return claimed;
+  }
+
+  private async reminderBatch(summary: RunSummary): Promise<number> {
+    const now = this.clock.now();
+    const { claimed, notifications } = await this.store.db.transaction().execute(async (trx) => {
+      const due = await claimDueReminders(trx, this.store.dialect, now, this.batchSize);
+      return { claimed: due.length, notifications: await queueReminders(trx, this.store.dialect, due, now) };
+    });
+    summary.reminders += notifications;
+    this.queued(notifications, summary);
+    return claimed;
+  }
+
+  private async flipBatch(summary: RunSummary): Promise<number> {
+    const now = this.clock.now();
+    const result = await this.store.db
+      .transaction()
+      .execute((trx) => announceUnprocessedFlips(trx, this.store.dialect, now, this.batchSize));
+    summary.flipsAnnounced += result.flips;
+    this.queued(result.notifications, summary);
+    return result.flips;
+  }
+}

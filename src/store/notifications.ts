@@ -1,0 +1,436 @@
+// The notification outbox: rows are queued in the transaction that made the event, claimed by
+// delivery workers under a lease, and finished with one conditional UPDATE per batch of results;
+// every attempt is logged. Also the reads that build a message and the notification log.
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { DialectName } from './dialect.js';
+import type { Executor } from './executor.js';
+import type { CheckRow, NotificationRow, NotificationState, PingRow } from './schema.js';
+import { chunks, insertRows, withValues } from './bulk.js';
+
+const ERROR_MAX = 200;
+const IDS_PER_QUERY = 500;
+
+// Literal states, so that both planners match the partial index notifications_due.
+const DELIVERABLE = sql<boolean>`state in ('pending', 'sending')`;
+
+export interface QueuedNotification {
+  check_id: number | null;
+  channel_id: number;
+  flip_id: number | null;
+  status: 'up' | 'down';
+  reason: string;
+  event_at: number;
+  downtime: number | null;
+}
+
+const NOTIFICATION_COLUMNS = [
+  'code',
+  'check_id',
+  'channel_id',
+  'flip_id',
+  'status',
+  'reason',
+  'event_at',
+  'downtime',
+  'created',
+  'next_attempt_at',
+] as const;
+
+/**
+ * A UUID whose first 48 bits are the time (version 7): notification codes are then written in
+ * order, which keeps inserting into their unique index cheap during a burst.
+ */
+export function timeOrderedUuid(now: number): string {
+  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12);
+  // The random UUID's version digit sits at index 14; its variant bits stay as they are.
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${crypto.randomUUID().slice(15)}`;
+}
+
+/** Adds rows to the outbox, due at once. */
+export async function queueNotifications(db: Executor, dialect: DialectName, items: QueuedNotification[], now: number): Promise<void> {
+  await insertRows(
+    db,
+    dialect,
+    'notifications',
+    NOTIFICATION_COLUMNS,
+    items.map((i) => [timeOrderedUuid(now), i.check_id, i.channel_id, i.flip_id, i.status, i.reason, i.event_at, i.downtime, now, now]),
+  );
+}
+
+export interface AlertTarget {
+  channelId: number;
+  sendUp: boolean;
+  sendDown: boolean;
+}
+
+/** The enabled channels assigned to each check. */
+export async function alertTargets(db: Executor, checkIds: number[]): Promise<Map<number, AlertTarget[]>> {
+  const out = new Map<number, AlertTarget[]>();
+  for (const ids of chunks([...new Set(checkIds)], IDS_PER_QUERY)) {
+    const rows = await db
+      .selectFrom('check_channels')
+      .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
+      .select(['check_channels.check_id', 'channels.id', 'channels.send_up', 'channels.send_down'])
+      .where('check_channels.check_id', 'in', ids)
+      .where('channels.disabled', '=', 0)
+      .orderBy('channels.id')
+      .execute();
+    for (const row of rows) {
+      const list = out.get(row.check_id) ?? [];
+      list.push({ channelId: row.id, sendUp: row.send_up === 1, sendDown: row.send_down === 1 });
+      out.set(row.check_id, list);
+    }
+  }
+  return out;
+}
+
+// ---- delivery ----
+
+export interface ClaimOptions {
+  now: number;
+  limit: number;
+  /** How long the claim holds; a worker that dies releases its rows when it ends. */
+  leaseMs: number;
+  /** Unique per claim: finishing a row requires still holding it under this token. */
+  token: string;
+  /** Channels this worker can't send to right now (busy or out of rate). */
+  skipChannels: number[];
+}
+
+/**
+ * Takes up to `limit` due rows (pending, or sending under an expired lease), in one statement:
+ * PostgreSQL locks the chosen rows and skips those other workers are claiming at the same moment.
+ * The chosen ids are a CTE joined to the update (not `id IN (subquery)`, which PostgreSQL may run
+ * once per due row).
+ */
+export async function claimDueNotifications(
+  db: Executor,
+  dialect: DialectName,
+  options: ClaimOptions,
+): Promise<NotificationRow[]> {
+  const leaseEnd = options.now + options.leaseMs;
+  return db
+    .with('due', (qb) => {
+      let due = qb
+        .selectFrom('notifications')
+        .select('id as due_id')
+        .where(DELIVERABLE)
+        .where('next_attempt_at', '<=', options.now)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(options.limit);
+      if (options.skipChannels.length > 0) due = due.where('channel_id', 'not in', options.skipChannels);
+      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    })
+    .updateTable('notifications')
+    .from('due')
+    .set((eb) => ({
+      state: 'sending',
+      attempts: eb('notifications.attempts', '+', 1),
+      claimed_by: options.token,
+      claimed_until: leaseEnd,
+      // A claim is due again when its lease ends: a worker that died leaves nothing stuck.
+      next_attempt_at: leaseEnd,
+    }))
+    .whereRef('notifications.id', '=', 'due.due_id')
+    .where(DELIVERABLE)
+    .where('notifications.next_attempt_at', '<=', options.now)
+    .returningAll()
+    .execute();
+}
+
+/** When the next row falls due (a retry, or a lease that ends); null when nothing is queued. */
+export async function nextNotificationDue(db: Executor): Promise<number | null> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where(DELIVERABLE)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
+export type AttemptOutcome =
+  | { kind: 'sent' }
+  | { kind: 'retry'; nextAttemptAt: number; error: string }
+  | { kind: 'failed'; error: string; permanent: boolean }
+  /** Not attempted (the channel is out of rate): due again later, the claim's attempt given back. */
+  | { kind: 'deferred'; nextAttemptAt: number }
+  /** Not attempted and never will be (the channel was disabled or sends nothing for the status). */
+  | { kind: 'dropped'; error: string };
+
+export interface AttemptResult {
+  notificationId: number;
+  channelId: number;
+  token: string;
+  worker: string;
+  started: number;
+  /** Milliseconds. */
+  duration: number;
+  outcome: AttemptOutcome;
+}
+
+function clip(text: string): string {
+  return text.length <= ERROR_MAX ? text : text.slice(0, ERROR_MAX - 1) + '…';
+}
+
+function outcomeColumns(result: AttemptResult): [NotificationState, number | null, number, string, number] {
+  const end = result.started + result.duration;
+  const { outcome } = result;
+  switch (outcome.kind) {
+    case 'sent':
+      return ['sent', end, end, '', 0];
+    case 'retry':
+      return ['pending', null, outcome.nextAttemptAt, clip(outcome.error), 0];
+    case 'failed':
+      return ['failed', null, end, clip(outcome.error), 0];
+    case 'deferred':
+      return ['pending', null, outcome.nextAttemptAt, '', 1];
+    case 'dropped':
+      return ['failed', null, end, clip(outcome.error), 1];
+  }
+}
+
+function attemptError(outcome: AttemptOutcome): string {
+  return outcome.kind === 'retry' || outcome.kind === 'failed' ? outcome.error : '';
+}
+
+/**
+ * Records what became of claimed rows, in one transaction: each row changes only while the claim
+ * that sent it still holds it, so a row is never finished twice; every real attempt is logged.
+ * Returns the ids that changed.
+ */
+export async function recordAttemptResults(trx: Executor, dialect: DialectName, results: AttemptResult[]): Promise<Set<number>> {
+  const rows = await withValues<{ id: number }>(
+    trx,
+    dialect,
+    {
+      name: 'r',
+      columns: [
+        ['r_id', 'bigint'],
+        ['r_token', 'text'],
+        ['r_state', 'text'],
+        ['r_sent_at', 'bigint'],
+        ['r_next', 'bigint'],
+        ['r_error', 'text'],
+        ['r_refund', 'bigint'],
+      ],
+    },
+    results.map((result) => [result.notificationId, result.token, ...outcomeColumns(result)]),
+    `update notifications
+     set state = r_state, sent_at = r_sent_at, next_attempt_at = r_next, error = r_error,
+         attempts = attempts - r_refund, claimed_by = null, claimed_until = null
+     from r
+     where id = r_id and claimed_by = r_token
+     returning id`,
+  );
+  await logAttempts(
+    trx,
+    dialect,
+    results
+      .filter((result) => result.outcome.kind !== 'deferred' && result.outcome.kind !== 'dropped')
+      .map((result) => ({
+        notificationId: result.notificationId,
+        channelId: result.channelId,
+        worker: result.worker,
+        started: result.started,
+        duration: result.duration,
+        error: attemptError(result.outcome),
+        disableChannel: result.outcome.kind === 'failed' && result.outcome.permanent,
+      })),
+  );
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
+export interface LoggedAttempt {
+  notificationId: number;
+  channelId: number;
+  worker: string;
+  started: number;
+  /** Milliseconds. */
+  duration: number;
+  /** '' for success. */
+  error: string;
+  /** A permanent error: the channel is disabled until its owner fixes it. */
+  disableChannel: boolean;
+}
+
+/** Logs attempts and shows each channel's latest one on the channel (last_notify, last_error). */
+export async function logAttempts(trx: Executor, dialect: DialectName, attempts: LoggedAttempt[]): Promise<void> {
+  await insertRows(
+    trx,
+    dialect,
+    'notification_attempts',
+    ['notification_id', 'started', 'duration', 'error', 'worker'],
+    attempts.map((a) => [a.notificationId, a.started, a.duration, clip(a.error), a.worker]),
+  );
+  const latest = new Map<number, LoggedAttempt>();
+  for (const attempt of attempts) latest.set(attempt.channelId, attempt);
+  await withValues(
+    trx,
+    dialect,
+    {
+      name: 'c',
+      columns: [
+        ['c_id', 'bigint'],
+        ['c_notify', 'bigint'],
+        ['c_duration', 'bigint'],
+        ['c_error', 'text'],
+        ['c_disable', 'bigint'],
+      ],
+    },
+    [...latest.values()].map((a) => [a.channelId, a.started, a.duration, clip(a.error), a.disableChannel ? 1 : 0]),
+    `update channels
+     set last_notify = c_notify, last_notify_duration = c_duration, last_error = c_error,
+         disabled = case when c_disable = 1 then 1 else disabled end
+     from c
+     where id = c_id`,
+  );
+}
+
+// ---- what a message says ----
+
+export interface AlertSubject {
+  check: CheckRow;
+  project: { code: string; name: string };
+  /** UUIDs of the check's channels, for the check's JSON. */
+  channelCodes: string[];
+}
+
+/** The checks notifications are about, with their projects and channels, in three queries. */
+export async function loadAlertSubjects(db: Executor, checkIds: number[]): Promise<Map<number, AlertSubject>> {
+  const out = new Map<number, AlertSubject>();
+  for (const ids of chunks([...new Set(checkIds)], IDS_PER_QUERY)) {
+    const checks = await db.selectFrom('checks').selectAll().where('id', 'in', ids).execute();
+    const projectIds = [...new Set(checks.map((check) => check.project_id))];
+    const projects = new Map(
+      projectIds.length === 0
+        ? []
+        : (await db.selectFrom('projects').select(['id', 'code', 'name']).where('id', 'in', projectIds).execute()).map((p) => [
+            p.id,
+            { code: p.code, name: p.name },
+          ]),
+    );
+    const channels = await db
+      .selectFrom('check_channels')
+      .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
+      .select(['check_channels.check_id', 'channels.code'])
+      .where('check_channels.check_id', 'in', ids)
+      .execute();
+    const codes = new Map<number, string[]>();
+    for (const row of channels) {
+      const list = codes.get(row.check_id);
+      if (list) list.push(row.code);
+      else codes.set(row.check_id, [row.code]);
+    }
+    for (const check of checks) {
+      const project = projects.get(check.project_id);
+      if (!project) continue;
+      out.set(check.id, { check, project, channelCodes: (codes.get(check.id) ?? []).sort() });
+    }
+  }
+  return out;
+}
+
+export type LastPing = Pick<PingRow, 'kind' | 'body' | 'exit_status' | 'created'>;
+
+/**
+ * The last ping of each check at or before a moment (what a message quotes). The newest ping of
+ * every check comes in one query; only a check pinged after the moment needs a query of its own.
+ */
+export async function lastPingsAtOrBefore(
+  db: Executor,
+  wanted: { checkId: number; at: number }[],
+): Promise<Map<string, LastPing>> {
+  const out = new Map<string, LastPing>();
+  const newest = new Map<number, LastPing>();
+  for (const ids of chunks([...new Set(wanted.map((w) => w.checkId))], IDS_PER_QUERY)) {
+    const rows = await db
+      .selectFrom('pings')
+      .innerJoin('checks', (join) => join.onRef('checks.id', '=', 'pings.check_id').onRef('checks.n_pings', '=', 'pings.n'))
+      .select(['pings.check_id', 'pings.kind', 'pings.body', 'pings.exit_status', 'pings.created'])
+      .where('pings.check_id', 'in', ids)
+      .execute();
+    for (const { check_id, ...ping } of rows) newest.set(check_id, ping);
+  }
+  for (const { checkId, at } of wanted) {
+    const key = lastPingKey(checkId, at);
+    if (out.has(key)) continue;
+    let ping = newest.get(checkId);
+    if (ping && ping.created > at) {
+      ping = await db
+        .selectFrom('pings')
+        .select(['kind', 'body', 'exit_status', 'created'])
+        .where('check_id', '=', checkId)
+        .where('created', '<=', at)
+        .orderBy('n', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    }
+    if (ping) out.set(key, ping);
+  }
+  return out;
+}
+
+export function lastPingKey(checkId: number, at: number): string {
+  return `${checkId}@${at}`;
+}
+
+// ---- the notification log ----
+
+export interface NotificationLogRow {
+  code: string;
+  check_code: string | null;
+  channel_code: string;
+  status: string;
+  reason: string;
+  event_at: number;
+  created: number;
+  state: string;
+  attempts: number;
+  error: string;
+  sent_at: number | null;
+}
+
+/** Newest first, for one check or one channel. */
+export async function listNotifications(
+  db: Executor,
+  of: { checkId: number } | { channelId: number },
+  limit: number,
+): Promise<NotificationLogRow[]> {
+  let query = db
+    .selectFrom('notifications')
+    .innerJoin('channels', 'channels.id', 'notifications.channel_id')
+    .leftJoin('checks', 'checks.id', 'notifications.check_id')
+    .select([
+      'notifications.code',
+      'checks.code as check_code',
+      'channels.code as channel_code',
+      'notifications.status',
+      'notifications.reason',
+      'notifications.event_at',
+      'notifications.created',
+      'notifications.state',
+      'notifications.attempts',
+      'notifications.error',
+      'notifications.sent_at',
+    ]);
+  query =
+    'checkId' in of
+      ? query.where('notifications.check_id', '=', of.checkId)
+      : query.where('notifications.channel_id', '=', of.channelId);
+  return query.orderBy('notifications.id', 'desc').limit(limit).execute();
+}
+
+/** A test send, logged like any notification once it is done; returns its id. */
+export async function insertFinishedNotification(
+  db: Executor,
+  row: QueuedNotification & { created: number; state: 'sent' | 'failed'; error: string; sent_at: number | null },
+): Promise<number> {
+  const inserted = await db
+    .insertInto('notifications')
+    .values({ ...row, error: clip(row.error), code: timeOrderedUuid(row.created), next_attempt_at: row.created, attempts: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
