@@ -37,12 +37,24 @@ const DRAIN_AFTER_REFUSAL_BYTES = 64 * 1024 * 1024;
 
 type Headers = Readonly<Record<string, string>>;
 
-function send(response: ServerResponse, status: number, body: string, headers: Headers = {}): void {
-  response.writeHead(status, {
-    ...headers,
-    'content-type': 'text/plain; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
+const NO_HEADERS: Headers = {};
+// Every answer is one of a few fixed bodies with one of a few fixed header sets, so the complete
+// header lists are built once: building them per response showed up in profiles of the ping path.
+const headerLists = new WeakMap<Headers, Map<string, string[]>>();
+
+function headerList(headers: Headers, body: string): string[] {
+  let byBody = headerLists.get(headers);
+  if (!byBody) headerLists.set(headers, (byBody = new Map()));
+  let list = byBody.get(body);
+  if (!list) {
+    list = Object.entries({ ...headers, 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) }).flat();
+    byBody.set(body, list);
+  }
+  return list;
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Headers = NO_HEADERS): void {
+  response.writeHead(status, headerList(headers, body));
   response.end(body);
 }
 
@@ -108,7 +120,7 @@ export function createPingHandler(options: PingHandlerOptions): PingHandler {
     if (outcome.status === 200 || outcome.status === 201) return send(response, outcome.status, outcome.body, successHeaders);
     // The slug lookup's own refusals carry no extra headers; everything else is never cached.
     const fromSlugLookup = route.target.by === 'slug' && (outcome.status === 404 || outcome.status === 409);
-    return send(response, outcome.status, outcome.body, fromSlugLookup ? {} : NEVER_CACHE);
+    return send(response, outcome.status, outcome.body, fromSlugLookup ? NO_HEADERS : NEVER_CACHE);
   }
 
   return (request, response) => {
