@@ -87,13 +87,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const first = await accounts.bootstrap(options.adminEmail ?? 'admin@localhost', options.adminPassword ?? null);
     if (first) (options.onBootstrap ?? ((text) => process.stdout.write(text + '\n')))(bootstrapText(config, first));
 
+    const alerting = createAlerting(config, store, clock, logger);
     const ingest = new PingIngest(store, {
       flushMs: config.ingestFlushMs,
       maxBatch: config.ingestMaxBatch,
       onError: (error, request) => logger.error({ err: error, target: request.route.target }, 'ping not recorded'),
+      onCommitted: (earliest) => alerting.scheduler.wake(earliest),
     });
     const checks = new CheckService(store, clock);
-    const alerting = createAlerting(config, store, clock, logger);
     const app = await buildApp({ config, store, clock, accounts, checks, ingest, logger, secretKey, channels: alerting.channels });
     const address = await app.listen({ host: config.host, port: config.port });
     alerting.start();

@@ -24,6 +24,12 @@ export interface IngestOptions {
   maxBatch: number;
   /** Told about pings that could not be stored. */
   onError?: (error: unknown, request: PingRequest) => void;
+  /**
+   * Told after each commit when the pings of a batch moved a check's deadline or changed a
+   * status: the earliest new deadline, or the commit time when a status changed (its flip is due
+   * now). This is how the alert scheduler learns of work sooner than it planned to look.
+   */
+  onCommitted?: (earliest: number) => void;
 }
 
 // Pruning runs inline every this many pings of a check, as in Healthchecks.
@@ -123,14 +129,19 @@ export class PingIngest {
   private async writeWithRetry(batch: PingRequest[]): Promise<PingOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.db.transaction().execute((trx) => this.writeBatch(trx, batch));
+        let earliest = Infinity;
+        const outcomes = await this.store.db.transaction().execute((trx) =>
+          this.writeBatch(trx, batch, (at) => (earliest = Math.min(earliest, at))),
+        );
+        if (earliest !== Infinity) this.options.onCommitted?.(earliest);
+        return outcomes;
       } catch (error) {
         if (!isRetryableConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       }
     }
   }
 
-  private async writeBatch(trx: Executor, batch: PingRequest[]): Promise<PingOutcome[]> {
+  private async writeBatch(trx: Executor, batch: PingRequest[], noteDue: (at: number) => void): Promise<PingOutcome[]> {
     const { queries } = this;
     const checks = new BatchChecks();
     const codes = new Set<string>();
@@ -150,6 +161,8 @@ export class PingIngest {
     }
 
     await queries.updateChecks(trx, checks.updates);
+    for (const update of checks.updates.values()) if (update.alert_after !== null) noteDue(update.alert_after);
+    for (const flip of flips) noteDue(flip.created);
     await queries.insertPings(trx, pings);
     await insertFlips(trx, flips);
     for (const ping of pings) {
