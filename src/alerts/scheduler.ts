@@ -89,10 +89,15 @@ export class DeadlineScheduler {
     this.loop = null;
   }
 
-  /** A deadline at `at` exists (a ping moved one): wake up for it if it is earlier than planned. */
+  /**
+   * A deadline at `at` exists (a ping moved one): wake up for it if it is earlier than planned.
+   * A moment already past means a state change was just written (ingestion announces its flips
+   * so): delivery looks at once too, for the notifications written with it.
+   */
   wake(at: number): void {
     if (at < this.requested) this.requested = at;
     if (at < this.plannedWake) this.sleeping?.abort();
+    if (at <= this.clock.now()) this.options.onQueued?.();
   }
 
   /** Handles everything due now: missed deadlines, reminders, flips without notifications. */

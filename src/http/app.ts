@@ -92,6 +92,7 @@ export async function buildApp(services: AppServices): Promise<FastifyInstance> 
       pingEndpoint: config.pingEndpoint,
       metricsKey: config.metricsKey,
       secretKey: services.secretKey,
+      ...(services.channels ? { channelService: services.channels } : {}),
     });
   }
   await app.register(badgePlugin, {

@@ -12,7 +12,8 @@ import { isRetryableConflict } from '../store/dialect.js';
 import type { Executor } from '../store/executor.js';
 import type { PingCheckRow, PingUpdate } from '../store/ping-queries.js';
 import { PingQueries } from '../store/ping-queries.js';
-import { insertFlips, pingLogLimitOfCheck, prunePings } from '../store/pings.js';
+import { recordFlipsWithNotifications } from '../store/alerts.js';
+import { pingLogLimitOfCheck, prunePings } from '../store/pings.js';
 import type { NewFlip, NewPing } from '../store/schema.js';
 import { newCheckRow } from '../checks/new-check.js';
 import { GroupCommitQueue } from './group-commit.js';
@@ -164,7 +165,10 @@ export class PingIngest {
     for (const update of checks.updates.values()) if (update.alert_after !== null) noteDue(update.alert_after);
     for (const flip of flips) noteDue(flip.created);
     await queries.insertPings(trx, pings);
-    await insertFlips(trx, flips);
+    // Flips and their notifications in the same transaction; the run rules (failure threshold,
+    // min duration, long runs) read the pings just written.
+    const latest = batch.reduce((max, request) => Math.max(max, request.receivedAt), 0);
+    await recordFlipsWithNotifications(trx, this.store.dialect, flips, latest, pings);
     for (const ping of pings) {
       if (ping.n % PRUNE_EVERY === 0) {
         const limit = await pingLogLimitOfCheck(trx, ping.check_id);

@@ -141,7 +141,7 @@ export async function markChecksDown(
     missed.map((m) => [m.id, m.status, m.seen]),
     `update checks set status = 'down', alert_after = null
      from due
-     where id = due_id and status = due_status and alert_after = due_seen
+     where id in {keys} and id = due_id and status = due_status and alert_after = due_seen
      returning id`,
   );
   const ids = new Set(changed.map((row) => Number(row.id)));
@@ -162,7 +162,7 @@ export async function rescheduleDeadlines(
     dialect,
     { name: 'due', columns: [['due_id', 'bigint'], ['due_seen', 'bigint'], ['due_next', 'bigint']] },
     rows.map((r) => [r.id, r.seen, r.next]),
-    'update checks set alert_after = due_next from due where id = due_id and alert_after = due_seen',
+    'update checks set alert_after = due_next from due where id in {keys} and id = due_id and alert_after = due_seen',
   );
 }
 
@@ -241,7 +241,7 @@ export async function queueReminders(trx: Executor, dialect: DialectName, due: D
       r.next_reminder_at,
       activeIds.has(r.id) ? nextReminderAt(r.next_reminder_at, r.reminder_interval as number, now) : null,
     ]),
-    'update checks set next_reminder_at = due_next from due where id = due_id and next_reminder_at = due_seen',
+    'update checks set next_reminder_at = due_next from due where id in {keys} and id = due_id and next_reminder_at = due_seen',
   );
   return queued.length;
 }
@@ -446,7 +446,7 @@ async function saveAlertStates(trx: Executor, dialect: DialectName, states: Map<
     dialect,
     { name: 's', columns: [['s_id', 'bigint'], ['s_reminder', 'bigint'], ['s_flap', 'bigint']] },
     [...states.entries()].filter(([, state]) => state.changed).map(([id, state]) => [id, state.nextReminderAt, state.flapNotifiedAt]),
-    'update checks set next_reminder_at = s_reminder, flap_notified_at = s_flap from s where id = s_id',
+    'update checks set next_reminder_at = s_reminder, flap_notified_at = s_flap from s where id in {keys} and id = s_id',
   );
 }
 

@@ -78,7 +78,9 @@ export async function insertRows<Row>(
 
 /**
  * Runs `with <values table> <statement>` for the rows, in as few statements as the parameter
- * limit allows; returns what the statements return.
+ * limit allows; returns what the statements return. The statement must contain `{keys}`, which
+ * becomes the list of the rows' first values, and use it as `<key column> in {keys}`: without it a
+ * planner lacking statistics may scan the whole table for every statement.
  */
 export async function withValues<Row>(
   db: Executor,
@@ -89,15 +91,18 @@ export async function withValues<Row>(
 ): Promise<Row[]> {
   const out: Row[] = [];
   const width = table.columns.length;
-  const size = rowsPerStatement(width);
+  const size = rowsPerStatement(width + 1);
   for (const chunk of chunks(rows, size)) {
     const key = `with|${dialect}|${table.name}|${table.columns.join(',')}|${statement}`;
     const text = statementText(key, chunk.length === size, () => {
       const header = `${table.name}(${table.columns.map(([name]) => name).join(', ')})`;
       const values = tuples(dialect, chunk.length, width, (p, c) => `cast(${p} as ${(table.columns[c] as [string, string])[1]})`);
-      return `with ${header} as (values ${values}) ${statement}`;
+      const first = chunk.length * width;
+      const keys = Array.from({ length: chunk.length }, (_, i) => (dialect === 'postgres' ? `$${first + i + 1}` : '?'));
+      return `with ${header} as (values ${values}) ${statement.replace('{keys}', `(${keys.join(', ')})`)}`;
     });
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, chunk.flat()));
+    const parameters = [...chunk.flat(), ...chunk.map((row) => row[0])];
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
     out.push(...result.rows);
   }
   return out;

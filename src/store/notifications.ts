@@ -221,7 +221,7 @@ export async function recordAttemptResults(trx: Executor, dialect: DialectName, 
      set state = r_state, sent_at = r_sent_at, next_attempt_at = r_next, error = r_error,
          attempts = attempts - r_refund, claimed_by = null, claimed_until = null
      from r
-     where id = r_id and claimed_by = r_token
+     where id in {keys} and id = r_id and claimed_by = r_token
      returning id`,
   );
   await logAttempts(
@@ -284,7 +284,7 @@ export async function logAttempts(trx: Executor, dialect: DialectName, attempts:
      set last_notify = c_notify, last_notify_duration = c_duration, last_error = c_error,
          disabled = case when c_disable = 1 then 1 else disabled end
      from c
-     where id = c_id`,
+     where id in {keys} and id = c_id`,
   );
 }
 

@@ -180,6 +180,15 @@ describe.each(DIALECTS)('deadline detection on %s', (dialect) => {
     }
   });
 
+  it('has delivery look at once when woken for a change that was just written', () => {
+    let nudges = 0;
+    const woken = new DeadlineScheduler(store, { clock, logger: SILENT_LOGGER, onQueued: () => nudges++ });
+    woken.wake(clock.now() + 1);
+    expect(nudges).toBe(0);
+    woken.wake(clock.now());
+    expect(nudges).toBe(1);
+  });
+
   if (dialect === 'postgres') {
     it('makes one flip per deadline when two processes race for the same checks', async () => {
       const other = openStore(url);

@@ -68,6 +68,20 @@ describe.each(DIALECTS)('channels API on %s', (dialect) => {
     });
   });
 
+  it('creates a channel with POST /api/v3/channels/, validating its configuration', async () => {
+    const config = { method_down: 'POST', url_down: `${standIn.url}/down`, body_down: 'down', url_up: '' };
+    const created = await call('POST', '/channels/', { key: project.apiKey, body: { kind: 'webhook', name: 'created hook', config } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'created hook', kind: 'webhook', config });
+    const listed = await call('GET', '/channels/', { key: project.apiKey });
+    expect(listed.json.channels).toContainEqual({ id: created.json.id, name: 'created hook', kind: 'webhook' });
+    const invalid = await call('POST', '/channels/', { key: project.apiKey, body: { kind: 'webhook', name: 'x', config: {} } });
+    expect(invalid.status).toBe(400);
+    expect(typeof invalid.json.error).toBe('string');
+    expect((await call('POST', '/channels/', { key: project.apiKeyReadOnly, body: { kind: 'webhook', config } })).status).toBe(401);
+    expect((await server.fetch('/api/v1/channels/', { method: 'POST', headers: { 'X-Api-Key': project.apiKey } })).status).toBe(405);
+  });
+
   it('refuses read-only keys, missing keys and other projects', async () => {
     const { channel } = await webhook();
     expect(await call('GET', `/channels/${channel.code}`, { key: project.apiKeyReadOnly })).toMatchObject({ status: 401, json: { error: 'wrong api key' } });

@@ -20,6 +20,8 @@ import type { ApiVersion } from './check-json.js';
 import { checkJson, isoMicros, isoSeconds } from './check-json.js';
 import type { Handler } from './cors.js';
 import { CorsResource, anyMethodRoute } from './cors.js';
+import type { ChannelService } from '../../../notify/channel-service.js';
+import { createChannelReply } from '../channels/plugin.js';
 import type { BadgeUrls } from '../../../core/badge.js';
 import { badgeUrls } from '../../../core/badge.js';
 import { parseFlipQuery } from './flip-query.js';
@@ -38,6 +40,8 @@ export interface HealthchecksApiOptions {
   metricsKey?: string | null;
   /** The instance secret, which signs badge URLs. */
   secretKey: string;
+  /** Creates channels for `POST /api/v3/channels/` (Lookout's native channels API). */
+  channelService?: ChannelService;
 }
 
 /** API request bodies above this answer 413. */
@@ -260,10 +264,15 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
 
   // ---- channels ----
 
+  const channelService = options.channelService;
   const channelList = new CorsResource({
     GET: withAuth('write', async (auth) => ({
       channels: (await checks.channels(auth.project)).map((c) => ({ id: c.code, name: c.name, kind: c.kind })),
     })),
+    // Creating channels is Lookout's own addition, so it exists in v3 only.
+    ...(version === 3 && channelService
+      ? { POST: withAuth('write', (auth, _request, reply, body) => createChannelReply(channelService, auth.project, body, reply)) }
+      : {}),
   });
   anyMethodRoute(app, '/channels/', schemaOf('/channels/'), (request, reply) => channelList.serve(request, reply));
 
