@@ -55,8 +55,8 @@ export async function updateCheck(db: Executor, id: number, fields: CheckUpdate)
 
 /** A check by UUID, locked (PostgreSQL) until the transaction ends, for read-modify-write. */
 export async function lockCheckByCode(db: Executor, dialect: DialectName, code: string): Promise<CheckRow | undefined> {
-  const [row] = await lockChecksByCodes(db, dialect, [code]);
-  return row;
+  const query = db.selectFrom('checks').selectAll().where('code', '=', code);
+  return (forUpdate(dialect) ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export type UniqueColumns = Partial<Pick<CheckRow, 'name' | 'slug' | 'tags' | 'timeout' | 'grace'>>;
@@ -115,42 +115,6 @@ export async function assignAllProjectChannels(db: Executor, checkId: number, pr
     .insertInto('check_channels')
     .values(channels.map((c) => ({ check_id: checkId, channel_id: c.id })))
     .execute();
-}
-
-// ---- lookups for ping ingestion: the rows are locked until the transaction ends ----
-
-export async function lockChecksByCodes(db: Executor, dialect: DialectName, codes: string[]): Promise<CheckRow[]> {
-  if (codes.length === 0) return [];
-  const query = db.selectFrom('checks').selectAll().where('code', 'in', codes).orderBy('id');
-  return forUpdate(dialect) ? query.forUpdate().execute() : query.execute();
-}
-
-export async function lockChecksByPingCodes(
-  db: Executor,
-  dialect: DialectName,
-  pingCodes: string[],
-): Promise<CheckRow[]> {
-  if (pingCodes.length === 0) return [];
-  const query = db.selectFrom('checks').selectAll().where('ping_code', 'in', pingCodes).orderBy('id');
-  return forUpdate(dialect) ? query.forUpdate().execute() : query.execute();
-}
-
-/** All checks with this slug in the project with this ping key (more than one is ambiguous). */
-export async function lockChecksBySlug(
-  db: Executor,
-  dialect: DialectName,
-  pingKey: string,
-  slug: string,
-): Promise<CheckRow[]> {
-  const query = db
-    .selectFrom('checks')
-    .innerJoin('projects', 'projects.id', 'checks.project_id')
-    .selectAll('checks')
-    .where('projects.ping_key', '=', pingKey)
-    .where('checks.slug', '=', slug)
-    .orderBy('checks.id')
-    .limit(2);
-  return forUpdate(dialect) ? query.forUpdate().execute() : query.execute();
 }
 
 /** The tag strings of every check of a project (one space-separated string per check). */
