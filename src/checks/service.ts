@@ -115,8 +115,8 @@ export class CheckService {
   /** The project's checks with the columns of their API representation. */
   async list(project: ProjectRow, filter: CheckFilter): Promise<CheckWithChannels<CheckView>[]> {
     const [rows, channels] = await Promise.all([
-      listCheckViews(this.store.db, project.id, filter),
-      channelCodesByCheck(this.store.db, project.id),
+      listCheckViews(this.store, project.id, filter),
+      channelCodesByCheck(this.store, project.id),
     ]);
     return rows.map((check) => ({ check, channels: channels.get(check.id) ?? [] }));
   }

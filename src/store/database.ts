@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { CompiledQuery, SqliteDatabase, SqliteStatement } from 'kysely';
 import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { LookoutSqliteDialect } from './dialect.js';
 import { LookoutMigrations } from './migrations/index.js';
+import type { ArrayReader } from './row-arrays.js';
 import type { Database } from './schema.js';
 import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 
@@ -23,6 +24,8 @@ export interface Store {
    * directly (same connection, so they take part in Kysely's open transaction). Null on PostgreSQL.
    */
   sqlite: SQLite.Database | null;
+  /** Rows as arrays, for reads of thousands of rows (see row-arrays.ts). */
+  readArrays: ArrayReader;
   close(): Promise<void>;
 }
 
@@ -40,20 +43,33 @@ export interface OpenOptions {
 // statement is always finished before the next query starts on the single connection.)
 const STATEMENT_CACHE_SIZE = 500;
 
-function withStatementCache(database: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
-  return {
-    close: () => database.close(),
-    prepare(sql: string): SqliteStatement {
-      let statement = cache.get(sql);
-      if (statement === undefined) {
-        statement = database.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
+/** Prepared statements by SQL text, the oldest dropped first when full. */
+function statementCache(prepare: (sql: string) => SQLite.Statement): (sql: string) => SQLite.Statement {
+  const cache = new Map<string, SQLite.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    return statement;
   };
+}
+
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const prepare = statementCache((sql) => database.prepare(sql));
+  return { close: () => database.close(), prepare: (sql: string): SqliteStatement => prepare(sql) };
+}
+
+/**
+ * Array reads on the SQLite connection. They hold Kysely's connection like any query, so they
+ * never run in the middle of another caller's open transaction on the shared connection.
+ */
+function sqliteArrayReader(db: Kysely<Database>, database: SQLite.Database): ArrayReader {
+  const prepare = statementCache((sql) => database.prepare(sql).raw(true));
+  return (query: CompiledQuery) =>
+    db.connection().execute(async () => prepare(query.sql).all(...query.parameters) as unknown[][]);
 }
 
 function openSqlite(file: string): Store {
@@ -74,6 +90,7 @@ function openSqlite(file: string): Store {
     db,
     dialect: 'sqlite',
     sqlite: database,
+    readArrays: sqliteArrayReader(db, database),
     async close() {
       await db.destroy();
       await checkpointer?.stop();
@@ -86,7 +103,9 @@ function openPostgres(url: string, poolSize: number): Store {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
+  const readArrays: ArrayReader = async (query) =>
+    (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][];
+  return { db, dialect: 'postgres', sqlite: null, readArrays, close: () => db.destroy() };
 }
 
 export function openStore(databaseUrl: string, options: OpenOptions = {}): Store {

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Store } from './database.js';
 import { forUpdate } from './dialect.js';
 import type { Executor } from './executor.js';
+import { compileRowReader } from './row-arrays.js';
 import type { CheckRow, CheckUpdate, NewPing } from './schema.js';
 
 export const PING_CHECK_COLUMNS = [
@@ -41,6 +42,7 @@ export const PING_CHECK_COLUMNS = [
   'success_kw',
   'failure_kw',
   'max_duration',
+  'alert_on_stuck',
 ] as const satisfies readonly (keyof CheckRow)[];
 
 /** What ingestion knows of a check. */
@@ -102,42 +104,8 @@ function placeholderRecord<K extends string>(columns: readonly K[]): Record<K, n
   return Object.fromEntries(columns.map((c) => [c, null])) as Record<K, null>;
 }
 
-/**
- * A row read as an array, as an object of one fixed shape (a literal, so V8 keeps property access
- * fast). The order is PING_CHECK_COLUMNS'; a unit test holds the two together.
- */
-export function rowFromArray(v: unknown[]): PingCheckRow {
-  return {
-    id: v[0],
-    code: v[1],
-    ping_code: v[2],
-    project_id: v[3],
-    kind: v[4],
-    timeout: v[5],
-    grace: v[6],
-    schedule: v[7],
-    tz: v[8],
-    status: v[9],
-    n_pings: v[10],
-    last_ping: v[11],
-    last_start: v[12],
-    last_start_rid: v[13],
-    last_duration: v[14],
-    last_success: v[15],
-    last_fail: v[16],
-    last_exit_code: v[17],
-    manual_resume: v[18],
-    has_confirmation_link: v[19],
-    alert_after: v[20],
-    methods: v[21],
-    filter_http_body: v[22],
-    filter_default_fail: v[23],
-    start_kw: v[24],
-    success_kw: v[25],
-    failure_kw: v[26],
-    max_duration: v[27],
-  } as PingCheckRow;
-}
+/** A row read as an array (PING_CHECK_COLUMNS' order) as an object. */
+const rowFromArray = compileRowReader<PingCheckRow>(PING_CHECK_COLUMNS);
 
 // PostgreSQL caps a statement at 65,535 parameters.
 const PINGS_PER_INSERT = 1000;

@@ -5,6 +5,7 @@ import type { DialectName } from '../dialect.js';
 import * as m001 from './001_initial.js';
 import * as m003 from './003_servers.js';
 import * as m004 from './004_alerting.js';
+import * as m005 from './005_check_list_index.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '001_initial': m001,
   '003_servers': m003,
   '004_alerting': m004,
+  '005_check_list_index': m005,
 };
 
 export class LookoutMigrations implements MigrationProvider {

@@ -90,28 +90,63 @@ export function pythonString(text: string): string {
 
 const HEX = '0123456789abcdef';
 
+/** Writes \uXXXX for one UTF-16 unit at `o`; returns the position after it. */
+function writeUnit(out: Buffer, o: number, unit: number): number {
+  out[o] = 0x5c;
+  out[o + 1] = 0x75;
+  out[o + 2] = HEX.charCodeAt((unit >> 12) & 15);
+  out[o + 3] = HEX.charCodeAt((unit >> 8) & 15);
+  out[o + 4] = HEX.charCodeAt((unit >> 4) & 15);
+  out[o + 5] = HEX.charCodeAt(unit & 15);
+  return o + 6;
+}
+
+// Nothing for Python to escape that JSON.stringify left: no DEL and nothing outside ASCII.
+const BELOW_DEL = /^[\x00-\x7e]*$/;
+
+/** JSON.stringify's compact output in Python's layout (see escapedLayout). */
+function pythonLayout(json: string): Buffer {
+  return BELOW_DEL.test(json) ? spacedLayout(json) : escapedLayout(json);
+}
+
+/**
+ * The common case, text below DEL: only a space after every `,` and `:` outside strings. It reads
+ * the string itself, sparing a UTF-8 copy of what may be megabytes.
+ */
+function spacedLayout(json: string): Buffer {
+  const end = json.length;
+  const out = Buffer.allocUnsafe(end * 2);
+  let o = 0;
+  let i = 0;
+  while (i < end) {
+    let code = json.charCodeAt(i++);
+    out[o++] = code;
+    if (code === 0x2c || code === 0x3a) out[o++] = 0x20;
+    if (code !== 0x22) continue;
+    // A string: copied up to its closing quote, in a loop of its own (most characters are here).
+    for (;;) {
+      code = json.charCodeAt(i++);
+      out[o++] = code;
+      if (code === 0x22) break;
+      // An escape: the next character is taken as it is (a quote there does not end the string).
+      if (code === 0x5c) out[o++] = json.charCodeAt(i++);
+    }
+  }
+  return out.subarray(0, o);
+}
+
 /**
  * JSON.stringify's compact output in Python's layout, in one pass over its UTF-8 bytes: a space
  * after every `,` and `:` outside strings, and every character from DEL up escaped as \uXXXX
  * (astral characters as surrogate pairs). JSON.stringify already escapes quotes, backslashes,
  * control characters and lone surrogates exactly as Python does.
  */
-function pythonLayout(json: string): Buffer {
+function escapedLayout(json: string): Buffer {
   const input = Buffer.from(json, 'utf8');
   const end = input.length;
-  // Worst case: a separator gains a space, DEL becomes 6 bytes, a 2- or 4-byte UTF-8 sequence 6 or
-  // 12. Without DEL or non-ASCII text (UTF-8 no longer than the text), twice the input is enough.
-  const plain = end === json.length && !json.includes('\u007f');
-  const out = Buffer.allocUnsafe(plain ? end * 2 : end * 6);
+  // Worst case: a separator gains a space, DEL becomes 6 bytes, a 2- or 4-byte UTF-8 sequence 6 or 12.
+  const out = Buffer.allocUnsafe(end * 6);
   let o = 0;
-  const writeUnit = (unit: number) => {
-    out[o++] = 0x5c;
-    out[o++] = 0x75;
-    out[o++] = HEX.charCodeAt((unit >> 12) & 15);
-    out[o++] = HEX.charCodeAt((unit >> 8) & 15);
-    out[o++] = HEX.charCodeAt((unit >> 4) & 15);
-    out[o++] = HEX.charCodeAt(unit & 15);
-  };
   let i = 0;
   while (i < end) {
     let byte = input[i++] as number;
@@ -129,7 +164,7 @@ function pythonLayout(json: string): Buffer {
         out[o++] = byte;
         out[o++] = input[i++] as number;
       } else if (byte === 0x7f) {
-        writeUnit(0x7f);
+        o = writeUnit(out, o, 0x7f);
       } else {
         const b1 = (input[i] as number) & 0x3f;
         let codePoint: number;
@@ -144,10 +179,10 @@ function pythonLayout(json: string): Buffer {
           i += 3;
         }
         if (codePoint >= 0x10000) {
-          writeUnit(0xd800 + ((codePoint - 0x10000) >> 10));
-          writeUnit(0xdc00 + ((codePoint - 0x10000) & 0x3ff));
+          o = writeUnit(out, o, 0xd800 + ((codePoint - 0x10000) >> 10));
+          o = writeUnit(out, o, 0xdc00 + ((codePoint - 0x10000) & 0x3ff));
         } else {
-          writeUnit(codePoint);
+          o = writeUnit(out, o, codePoint);
         }
       }
     }

@@ -1,0 +1,22 @@
+// Reading many rows fast. A row object built by a database driver costs more than finding the row:
+// drivers add its columns one by one, so V8 ends up with a slow dictionary object per row. Reading
+// rows as arrays and turning each into an object literal of one fixed shape is several times
+// cheaper — it is what makes a list of 10,000 checks affordable.
+import type { CompiledQuery } from 'kysely';
+
+/** Runs a compiled SELECT and returns its rows as arrays, in the order of its columns. */
+export type ArrayReader = (query: CompiledQuery) => Promise<unknown[][]>;
+
+/**
+ * A function that turns a row read as an array (columns in this order) into an object literal.
+ * It is compiled once per column list, so that every object it makes has the same shape and V8
+ * keeps their property access fast; a loop of keyed assignments would make dictionary objects.
+ * Column names are the code's own constants, never input.
+ */
+export function compileRowReader<Row>(columns: readonly string[]): (values: unknown[]) => Row {
+  for (const column of columns) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(column)) throw new Error(`not a column name: ${column}`);
+  }
+  const literal = columns.map((column, i) => `${column}: v[${i}]`).join(', ');
+  return new Function('v', `return { ${literal} };`) as (values: unknown[]) => Row;
+}
