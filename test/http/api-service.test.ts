@@ -146,5 +146,51 @@ describe.each(DIALECTS)('Management API service endpoints on %s', (dialect) => {
       expect(doc.paths['/api/v3/checks/']).not.toHaveProperty('options');
       expect(doc.paths['/api/v3/checks/'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('unique');
     });
+
+    const methodsOf = (path: string) => Object.keys(doc.paths[path] ?? {}).sort();
+    const jsonSchema = (operation: any, status: number) => operation.responses[status].content['application/json'].schema;
+
+    it('documents the Cron Checks API with bearer keys and the seed’s answers', () => {
+      expect(methodsOf('/cron-checks')).toEqual(['get', 'post']);
+      expect(methodsOf('/cron-checks/{id}')).toEqual(['delete', 'get', 'put']);
+      expect(methodsOf('/servers')).toEqual(['get', 'post']);
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      for (const path of ['/cron-checks', '/cron-checks/{id}', '/servers']) {
+        for (const operation of Object.values<any>(doc.paths[path])) expect(operation.security).toEqual([{ bearer: [] }]);
+      }
+
+      const list = doc.paths['/cron-checks'].get;
+      expect(Object.keys(jsonSchema(list, 200).properties)).toEqual(['checks', 'plan_limit', 'current_count', 'plan']);
+      const create = doc.paths['/cron-checks'].post;
+      expect(create.requestBody.content['application/json'].schema.required).toEqual(['name', 'interval_seconds']);
+      expect(Object.keys(jsonSchema(create, 201).properties)).toEqual(['check', 'ping_urls']);
+      expect(jsonSchema(create, 400).properties.issues.items.required).toEqual(['field', 'reason']);
+      expect(jsonSchema(create, 402).properties.error.enum).toEqual(['plan_limit_reached']);
+
+      const get = doc.paths['/cron-checks/{id}'].get;
+      expect(get.parameters.map((p: any) => `${p.in} ${p.name}`).sort()).toEqual(['path id', 'query pings_offset']);
+      expect(Object.keys(jsonSchema(get, 200).properties)).toEqual(['check', 'ping_urls', 'pings', 'pings_total']);
+      for (const method of ['get', 'put', 'delete']) {
+        expect(jsonSchema(doc.paths['/cron-checks/{id}'][method], 404).properties.error.enum).toEqual(['not_found']);
+      }
+      expect(doc.paths['/cron-checks/{id}'].put.requestBody.content['application/json'].schema.properties).toHaveProperty('enabled');
+    });
+
+    it('documents the channels API, badges and Prometheus metrics', () => {
+      expect(methodsOf('/api/v3/channels/{id}')).toEqual(['delete', 'get', 'post']);
+      expect(methodsOf('/api/v3/channels/{id}/test')).toEqual(['post']);
+      expect(methodsOf('/api/v3/channels/{id}/notifications/')).toEqual(['get']);
+      expect(methodsOf('/api/v3/checks/{id}/notifications/')).toEqual(['get']);
+      expect(doc.paths['/api/v3/channels/{id}'].get.security).toEqual([{ apiKey: [] }]);
+      expect(doc.paths['/api/v1/channels/{id}']).toBeUndefined();
+      // Creating channels is v3 only; every version lists them.
+      expect(methodsOf('/api/v3/channels/')).toEqual(['get', 'post']);
+      expect(methodsOf('/api/v1/channels/')).toEqual(['get']);
+      expect(doc.paths['/api/v3/channels/'].post.requestBody.content['application/json'].schema.required).toEqual(['kind', 'config']);
+      for (const path of ['/badge/{*}', '/b/{*}', '/projects/{code}/metrics/{key}', '/projects/{code}/checks/metrics/{key}', '/projects/{code}/metrics/']) {
+        expect(methodsOf(path)).toEqual(['get']);
+      }
+      expect(doc.paths['/projects/{code}/metrics/'].get.security).toEqual([{ bearer: [] }]);
+    });
   });
 });

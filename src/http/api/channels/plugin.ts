@@ -1,7 +1,8 @@
 // Lookout's native channels API under /api/v3 (read-write key in X-Api-Key, as the Healthchecks
 // API): one channel, its test send and its notification log, and a check's notification log.
 // `GET /api/v3/channels/` belongs to the Healthchecks API; creating a channel (POST on that URL)
-// is `createChannelReply`, mounted there.
+// is `createChannelReply`, mounted there. Route schemas (schemas.ts) document the API for OpenAPI
+// only.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../../accounts/service.js';
 import { UUID_LOWER } from '../../../core/identifiers.js';
@@ -14,6 +15,8 @@ import { authorize } from '../healthchecks/auth.js';
 import { isoSeconds } from '../healthchecks/check-json.js';
 import type { Handler } from '../healthchecks/cors.js';
 import { CorsResource, anyMethodRoute } from '../healthchecks/cors.js';
+import { documentOnlySchemas } from '../../openapi.js';
+import { channelsSchemas as schemas } from './schemas.js';
 
 export interface ChannelsApiOptions {
   accounts: Accounts;
@@ -106,6 +109,7 @@ export async function channelsApiPlugin(app: FastifyInstance, options: ChannelsA
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+  documentOnlySchemas(app);
 
   /** Read-write key only (channels hold secrets); the key may also come in a POST body. */
   const withAuth =
@@ -132,8 +136,8 @@ export async function channelsApiPlugin(app: FastifyInstance, options: ChannelsA
 
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
   /** A URL whose `:id` is a UUID: anything else is not found, before authentication. */
-  const byUuid = (url: string, resource: CorsResource) =>
-    anyMethodRoute(app, url, {}, async (request, reply) =>
+  const byUuid = (url: keyof typeof schemas, resource: CorsResource) =>
+    anyMethodRoute(app, url, schemas[url], async (request, reply) =>
       UUID_LOWER.test(idOf(request)) ? resource.serve(request, reply) : reply.code(404).send({ error: 'not found' }),
     );
 

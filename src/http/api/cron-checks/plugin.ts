@@ -1,13 +1,16 @@
 // The Boxwatch Cron Checks API (seed 003): `/cron-checks` and `/servers` with a Lookout API key as
 // the bearer token. Read-only keys may read; writing needs a read-write key. Errors are the
-// seed's: `{"error": "<code>", ...}`, validation problems all at once as `issues`.
+// seed's: `{"error": "<code>", ...}`, validation problems all at once as `issues`. Route schemas
+// (schemas.ts) document the API for OpenAPI only.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts, Authenticated } from '../../../accounts/service.js';
 import type { CronCheckService } from '../../../checks/cron-checks.js';
 import type { ValidationIssue } from '../../../checks/cron-check-input.js';
 import type { ServerService } from '../../../checks/servers.js';
 import type { Clock } from '../../../clock.js';
+import { documentOnlySchemas } from '../../openapi.js';
 import { cronCheckJson, pingJson, pingUrls, serverJson } from './json.js';
+import { cronChecksSchemas as schemas } from './schemas.js';
 
 export interface CronChecksApiOptions {
   accounts: Accounts;
@@ -70,6 +73,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+  documentOnlySchemas(app);
 
   /** Runs `handler` for a caller with a valid key (a read-write one when `write`). */
   const withAuth =
@@ -89,6 +93,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.get(
     '/cron-checks',
+    { schema: schemas['/cron-checks'].GET },
     withAuth(false, async ({ project }) => {
       const { checks, usage } = await cronChecks.list(project);
       const now = clock.now();
@@ -103,6 +108,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.post(
     '/cron-checks',
+    { schema: schemas['/cron-checks'].POST },
     withAuth(true, async ({ project }, request, reply) => {
       const result = await cronChecks.create(project, jsonBody(request));
       if (result.outcome === 'invalid') return invalid(reply, result.issues);
@@ -119,6 +125,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.get(
     '/cron-checks/:id',
+    { schema: schemas['/cron-checks/:id'].GET },
     withAuth(false, async ({ project }, request, reply) => {
       const id = checkId(request);
       const offset = pingsOffset(request);
@@ -135,6 +142,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.put(
     '/cron-checks/:id',
+    { schema: schemas['/cron-checks/:id'].PUT },
     withAuth(true, async ({ project }, request, reply) => {
       const id = checkId(request);
       if (id === null) return notFound(reply);
@@ -147,6 +155,7 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.delete(
     '/cron-checks/:id',
+    { schema: schemas['/cron-checks/:id'].DELETE },
     withAuth(true, async ({ project }, request, reply) => {
       const id = checkId(request);
       if (id === null || !(await cronChecks.remove(project, id))) return notFound(reply);
@@ -156,11 +165,13 @@ export async function cronChecksApiPlugin(app: FastifyInstance, options: CronChe
 
   app.get(
     '/servers',
+    { schema: schemas['/servers'].GET },
     withAuth(false, async ({ project }) => ({ servers: (await servers.list(project)).map(serverJson) })),
   );
 
   app.post(
     '/servers',
+    { schema: schemas['/servers'].POST },
     withAuth(true, async ({ project }, request, reply) => {
       const result = await servers.register(project, jsonBody(request));
       if (result.outcome === 'invalid') return invalid(reply, result.issues);

@@ -22,6 +22,7 @@ import type { Handler } from './cors.js';
 import { CorsResource, anyMethodRoute } from './cors.js';
 import type { ChannelService } from '../../../notify/channel-service.js';
 import { createChannelReply } from '../channels/plugin.js';
+import { createChannelSchema } from '../channels/schemas.js';
 import type { BadgeUrls } from '../../../core/badge.js';
 import { badgeUrls } from '../../../core/badge.js';
 import { parseFlipQuery } from './flip-query.js';
@@ -274,7 +275,8 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
       ? { POST: withAuth('write', (auth, _request, reply, body) => createChannelReply(channelService, auth.project, body, reply)) }
       : {}),
   });
-  anyMethodRoute(app, '/channels/', schemaOf('/channels/'), (request, reply) => channelList.serve(request, reply));
+  const channelListSchemas = version === 3 ? { ...schemaOf('/channels/'), POST: createChannelSchema } : schemaOf('/channels/');
+  anyMethodRoute(app, '/channels/', channelListSchemas, (request, reply) => channelList.serve(request, reply));
 
   // ---- badges ----
 
