@@ -3,9 +3,7 @@
 // `interval_seconds` is a simple check's period, `max_duration_seconds` its stuck threshold,
 // `enabled: false` a pause. Every method is scoped to the caller's project.
 import type { Clock } from '../clock.js';
-import { goingDownAfter } from '../core/check-status.js';
 import { countChecksOfOwner, findUserById } from '../store/accounts.js';
-import { checkTimingOf, withColumns } from '../store/check-mapping.js';
 import { assignAllProjectChannels, deleteCheck, insertCheck, updateCheck } from '../store/checks.js';
 import type { CronCheckRow, PingPageRow } from '../store/cron-checks.js';
 import { findCronCheck, listCronChecks, listPingPage, lockCheckInProject } from '../store/cron-checks.js';
@@ -16,6 +14,7 @@ import type { CheckRow, CheckUpdate, NewCheck, ProjectRow } from '../store/schem
 import { findServer } from '../store/servers.js';
 import type { CronCheckCurrent, CronCheckInput, ValidationIssue } from './cron-check-input.js';
 import { parseCronCheckInput } from './cron-check-input.js';
+import { withDeadline } from './deadline.js';
 import { newCheckRow } from './new-check.js';
 import { pausedColumns, resumedColumns } from './pause-rules.js';
 
@@ -126,7 +125,7 @@ export class CronCheckService {
       issues.push(...(await this.serverIssues(trx, project, input)));
       if (issues.length > 0) return { outcome: 'invalid', issues };
 
-      const columns: CheckUpdate = columnsOf(input);
+      let columns: CheckUpdate = columnsOf(input);
       const statusChange = input.enabled === false ? pausedColumns(row) : input.enabled === true ? resumedColumns(row) : null;
       if (statusChange) {
         Object.assign(columns, statusChange);
@@ -134,7 +133,7 @@ export class CronCheckService {
         // Status changes made through an API are never alerted: the flip is recorded as handled.
         await insertFlips(trx, [{ check_id: row.id, created: now, processed: now, old_status: row.status, new_status: statusChange.status }]);
       }
-      columns.alert_after = goingDownAfter(checkTimingOf(withColumns(row, columns)));
+      columns = withDeadline(row, columns);
       await updateCheck(trx, row.id, columns);
       return { outcome: 'updated', check: await this.reload(trx, project, row.id) };
     });

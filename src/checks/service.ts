@@ -3,7 +3,6 @@
 import { newPingCode } from '../accounts/secrets.js';
 import type { Clock } from '../clock.js';
 import { splitTags } from '../core/tags.js';
-import { goingDownAfter } from '../core/check-status.js';
 import { guessKind } from '../core/schedule/index.js';
 import { slugify } from '../core/slugify.js';
 import type { CheckInput } from './check-input.js';
@@ -21,6 +20,7 @@ import type { PingLogRow } from '../store/pings.js';
 import { findPingBody, findPreviousRunEvent, insertFlips, listPingLog, pingLogLimitOfCheck } from '../store/pings.js';
 import type { ChannelRow, CheckRow, CheckUpdate, FlipRow, ProjectRow } from '../store/schema.js';
 import { resolveChannelSpec } from './channel-spec.js';
+import { withDeadline } from './deadline.js';
 import { newCheckRow } from './new-check.js';
 import type { StatusChange } from './pause-rules.js';
 import { pausedColumns, resumedColumns } from './pause-rules.js';
@@ -270,13 +270,14 @@ export class CheckService {
   ): Promise<CheckWithChannels> {
     return this.store.db.transaction().execute(async (trx) => {
       let row = await this.lockOwnCheck(trx, project, code);
-      const columns = decide(row);
-      if (columns) {
+      const change = decide(row);
+      if (change) {
         const now = this.clock.now();
         // API status changes are never alerted: the flip is recorded as processed.
         await insertFlips(trx, [
-          { check_id: row.id, created: now, processed: now, old_status: row.status, new_status: columns.status },
+          { check_id: row.id, created: now, processed: now, old_status: row.status, new_status: change.status },
         ]);
+        const columns = withDeadline(row, change);
         await updateCheck(trx, row.id, columns);
         row = withColumns(row, columns);
       }
@@ -295,9 +296,7 @@ export class CheckService {
     version: number,
     channelIds: number[] | undefined,
   ): Promise<CheckWithChannels> {
-    const columns = columnsFromInput(input, version, row);
-    const updated = withColumns(row, columns);
-    columns.alert_after = goingDownAfter(checkTimingOf(updated));
+    const columns = withDeadline(row, columnsFromInput(input, version, row));
     await updateCheck(trx, row.id, columns);
     if (channelIds !== undefined) await setCheckChannels(trx, row.id, channelIds);
     return { check: withColumns(row, columns), channels: await channelCodesOfCheck(trx, row.id) };

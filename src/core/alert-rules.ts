@@ -54,8 +54,9 @@ function stuckDeadline(check: CheckTiming, alertOnStuck: boolean): number | null
 }
 
 /**
- * The check's next deadline (`alert_after`): the end of its grace time or, for a run in progress
- * with a max duration, the moment it becomes stuck, whichever comes first; null = none.
+ * The check's next deadline (`alert_after`), the earliest moment its state can change without a
+ * ping: when it goes down (goingDownAfter) or, for a run in progress with a max duration and
+ * alert_on_stuck, the moment the run becomes stuck, whichever comes first; null = none.
  */
 export function alertDeadline(check: CheckTiming, alertOnStuck = true): number | null {
   return earliest(goingDownAfter(check), stuckDeadline(check, alertOnStuck));
@@ -71,14 +72,12 @@ export type DeadlineOutcome =
  */
 export function evaluateDeadline(check: CheckTiming, alertOnStuck: boolean, now: number): DeadlineOutcome {
   if (check.status === 'down') return { kind: 'wait', alertAfter: null };
-  const timeoutAt = goingDownAfter(check);
+  // A run is covered until it becomes stuck, so a watched stuck moment never comes after the
+  // timeout: when both have passed, the run was stuck first.
   const stuckAt = stuckDeadline(check, alertOnStuck);
-  const timedOut = checkStatus(check, now, { withStarted: false }) === 'down';
-  const stuck = stuckAt !== null && now >= stuckAt;
-  if (timedOut && (!stuck || (timeoutAt ?? now) <= (stuckAt as number))) {
-    return { kind: 'down', at: timeoutAt ?? now, reason: 'timeout' };
-  }
-  if (stuck) return { kind: 'down', at: stuckAt, reason: 'stuck' };
+  if (stuckAt !== null && now >= stuckAt) return { kind: 'down', at: stuckAt, reason: 'stuck' };
+  const timeoutAt = goingDownAfter(check);
+  if (checkStatus(check, now, { withStarted: false }) === 'down') return { kind: 'down', at: timeoutAt ?? now, reason: 'timeout' };
   return { kind: 'wait', alertAfter: earliest(timeoutAt, stuckAt) };
 }
 

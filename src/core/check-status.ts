@@ -1,5 +1,9 @@
 // The rules of a check's status in one place: Healthchecks' get_grace_start, going_down_after and
-// get_status (spec §2.2, §2.3), plus Lookout's max_duration for runs that never finish.
+// get_status (spec §2.2, §2.3), plus Lookout's max_duration, the time a started run may take.
+// Without max_duration every rule is Healthchecks' own. With it, a run in progress covers its check
+// until start + max_duration: the check is neither late nor down before then, whatever its grace or
+// period say; afterwards Healthchecks' rules apply as if max_duration were not set. (Whether the
+// run is then reported stuck depends on alert_on_stuck: see alert-rules.ts.)
 // Instants are epoch milliseconds; timeout, grace and maxDuration are seconds, as stored.
 import { nextScheduleMatch } from './schedule/index.js';
 
@@ -19,7 +23,7 @@ export interface CheckTiming {
   status: StoredStatus;
   lastPing: number | null;
   lastStart: number | null;
-  /** Seconds a started run may take before it counts as stuck; null = no limit. */
+  /** Seconds a started run may take: it covers the check until then, and is stuck after; null = none. */
   maxDuration: number | null;
 }
 
@@ -40,17 +44,28 @@ export function graceStart(check: CheckTiming, { withStarted }: StartedOption): 
   return start;
 }
 
-/** When the check goes down unless pinged (`alert_after`); null = never. */
+/**
+ * When the check goes down unless pinged; null = never. Healthchecks' going_down_after, but never
+ * before a run in progress has had its max_duration. (`alert_after` may come sooner, when a stuck
+ * run is watched: see alertDeadline.)
+ */
 export function goingDownAfter(check: CheckTiming): number | null {
   const start = graceStart(check, { withStarted: true });
-  return start === null ? null : start + check.grace * 1000;
+  if (start === null) return null;
+  const deadline = start + check.grace * 1000;
+  const covered = stuckAfter(check);
+  return covered === null ? deadline : Math.max(deadline, covered);
 }
 
 export function checkStatus(check: CheckTiming, now: number, { withStarted }: StartedOption): CheckStatus {
+  // A run within its max_duration covers the check: not late, not down (a stored status stands).
+  const covered = stuckAfter(check);
+  if (covered !== null && now < covered) return withStarted ? 'started' : check.status;
   // A run that outlasted the grace time is down whatever the stored status (new, paused, up).
   if (check.lastStart !== null) {
     if (now >= check.lastStart + check.grace * 1000) return 'down';
-    if (withStarted) return 'started';
+    // A run past its max_duration is overdue, no longer merely started.
+    if (withStarted && covered === null) return 'started';
   }
   if (check.status !== 'up') return check.status;
 
@@ -62,7 +77,10 @@ export function checkStatus(check: CheckTiming, now: number, { withStarted }: St
   return 'up';
 }
 
-/** When a run in progress becomes stuck; null without a run or without a max duration. */
+/**
+ * When a run in progress has taken its max_duration (it is stuck from then on); null without a run
+ * or without a max duration. Until then the run covers the check.
+ */
 export function stuckAfter(check: CheckTiming): number | null {
   if (check.lastStart === null || check.maxDuration === null) return null;
   return check.lastStart + check.maxDuration * 1000;

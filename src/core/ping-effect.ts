@@ -1,10 +1,12 @@
 // What one ping does to its check (Healthchecks' Check.ping, §1.4), as a pure function: the caller
 // writes the result together with the ping in one transaction.
 import type { PingAction } from './ping-classify.js';
+import { alertDeadline } from './alert-rules.js';
 import type { CheckTiming, StoredStatus } from './check-status.js';
-import { goingDownAfter } from './check-status.js';
 
 export interface CheckPingState extends CheckTiming {
+  /** Whether a run outlasting max_duration is watched: it then moves the deadline. */
+  alertOnStuck: boolean;
   manualResume: boolean;
   hasConfirmationLink: boolean;
   alertAfter: number | null;
@@ -85,6 +87,7 @@ export function applyPing(state: CheckPingState, ping: IncomingPing): PingEffect
 
   next.nPings = state.nPings + 1;
   next.hasConfirmationLink = mentionsConfirm(ping.body);
-  next.alertAfter = goingDownAfter(next);
+  // The deadline the scheduler sleeps until, as every other writer of alert_after computes it.
+  next.alertAfter = alertDeadline(next, next.alertOnStuck);
   return { kind, n: next.nPings, duration, check: next, flip };
 }

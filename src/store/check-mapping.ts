@@ -33,6 +33,7 @@ export function checkPingStateOf(row: PingCheckRow): CheckPingState {
     lastPing: row.last_ping,
     lastStart: row.last_start,
     maxDuration: row.max_duration,
+    alertOnStuck: row.alert_on_stuck === 1,
     manualResume: row.manual_resume === 1,
     hasConfirmationLink: row.has_confirmation_link === 1,
     alertAfter: row.alert_after,

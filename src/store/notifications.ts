@@ -434,3 +434,9 @@ export async function insertFinishedNotification(
     .executeTakeFirstOrThrow();
   return inserted.id;
 }
+
+/** The id of the newest notification row, test sends included; null when there is none. */
+export async function maxNotificationId(db: Executor): Promise<number | null> {
+  const row = await db.selectFrom('notifications').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id === undefined || row.id === null ? null : Number(row.id);
+}

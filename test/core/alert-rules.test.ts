@@ -74,10 +74,11 @@ describe('evaluateDeadline', () => {
     expect(evaluateDeadline(started, true, NOW + 5 * MINUTE)).toEqual({ kind: 'down', at: NOW + MINUTE, reason: 'stuck' });
   });
 
-  it('prefers the earlier reason when both deadlines passed', () => {
-    // The grace time after the start (10 min) ends before the max duration (20 min).
+  it('gives a run its max_duration even when grace ends first: stuck then, not down at start + grace', () => {
+    // Grace (10 min) ends before the max duration (20 min): the run may take the 20 minutes.
     const started = check({ lastStart: NOW, maxDuration: 1200 });
-    expect(evaluateDeadline(started, true, NOW + HOUR)).toEqual({ kind: 'down', at: NOW + 10 * MINUTE, reason: 'timeout' });
+    expect(evaluateDeadline(started, true, NOW + 10 * MINUTE)).toEqual({ kind: 'wait', alertAfter: NOW + 20 * MINUTE });
+    expect(evaluateDeadline(started, true, NOW + HOUR)).toEqual({ kind: 'down', at: NOW + 20 * MINUTE, reason: 'stuck' });
   });
 
   it('never takes a paused check down, and waits for nothing', () => {
@@ -86,6 +87,88 @@ describe('evaluateDeadline', () => {
 
   it('throws for a schedule that cannot be evaluated', () => {
     expect(() => evaluateDeadline(check({ kind: 'cron', schedule: 'nonsense' }), true, NOW)).toThrow();
+  });
+});
+
+describe('deadlines of a run with max_duration', () => {
+  const DAY = 24 * HOUR;
+  // Seed 003's example: daily, grace 600 s, max_duration 1800 s; the last run took 2 s, so the
+  // period after it ends 2 s after today's start (S) and its grace at S + 602 s.
+  const S = NOW;
+  const seed = (overrides: Partial<CheckTiming> = {}) =>
+    check({ timeout: 86_400, grace: 600, maxDuration: 1800, lastPing: S - DAY + 2 * SECOND, lastStart: S, ...overrides });
+  const stuckAt = (at: number) => ({ kind: 'down', at, reason: 'stuck' });
+  const timeoutAt = (at: number) => ({ kind: 'down', at, reason: 'timeout' });
+
+  it('seed 003: nothing at start + grace; stuck at start + max_duration', () => {
+    expect(alertDeadline(seed())).toBe(S + 30 * MINUTE);
+    expect(evaluateDeadline(seed(), true, S + 10 * MINUTE)).toEqual({ kind: 'wait', alertAfter: S + 30 * MINUTE });
+    expect(evaluateDeadline(seed(), true, S + 30 * MINUTE - 1)).toEqual({ kind: 'wait', alertAfter: S + 30 * MINUTE });
+    expect(evaluateDeadline(seed(), true, S + 30 * MINUTE)).toEqual(stuckAt(S + 30 * MINUTE));
+    // Noticed late, still timestamped at the moment it became stuck.
+    expect(evaluateDeadline(seed(), true, S + 5 * HOUR)).toEqual(stuckAt(S + 30 * MINUTE));
+  });
+
+  it('seed 003 with alert_on_stuck off: the run still has its max_duration, then times out', () => {
+    expect(alertDeadline(seed(), false)).toBe(S + 30 * MINUTE);
+    expect(evaluateDeadline(seed(), false, S + 10 * MINUTE)).toEqual({ kind: 'wait', alertAfter: S + 30 * MINUTE });
+    expect(evaluateDeadline(seed(), false, S + 30 * MINUTE)).toEqual(timeoutAt(S + 30 * MINUTE));
+  });
+
+  it('without max_duration, exactly Healthchecks: down at start + grace, reason timeout', () => {
+    const plain = seed({ maxDuration: null });
+    expect(alertDeadline(plain)).toBe(S + 10 * MINUTE);
+    expect(evaluateDeadline(plain, true, S + 10 * MINUTE)).toEqual(timeoutAt(S + 10 * MINUTE));
+  });
+
+  it('max_duration shorter than grace: stuck at max_duration when watched, else down at start + grace', () => {
+    const short = seed({ maxDuration: 120 });
+    expect(alertDeadline(short, true)).toBe(S + 2 * MINUTE);
+    expect(evaluateDeadline(short, true, S + 2 * MINUTE)).toEqual(stuckAt(S + 2 * MINUTE));
+    expect(alertDeadline(short, false)).toBe(S + 10 * MINUTE);
+    expect(evaluateDeadline(short, false, S + 2 * MINUTE)).toEqual({ kind: 'wait', alertAfter: S + 10 * MINUTE });
+    expect(evaluateDeadline(short, false, S + HOUR)).toEqual(timeoutAt(S + 10 * MINUTE));
+  });
+
+  it('a start late in the grace time: the run gets its max_duration past the period’s grace', () => {
+    // Due at S - 5 min, grace until S + 5 min.
+    const late = seed({ lastPing: S - DAY - 5 * MINUTE });
+    expect(alertDeadline(late)).toBe(S + 30 * MINUTE);
+    expect(evaluateDeadline(late, true, S + 10 * MINUTE)).toEqual({ kind: 'wait', alertAfter: S + 30 * MINUTE });
+    const lateShort = seed({ lastPing: S - DAY - 5 * MINUTE, maxDuration: 120 });
+    expect(alertDeadline(lateShort, true)).toBe(S + 2 * MINUTE);
+    expect(alertDeadline(lateShort, false)).toBe(S + 5 * MINUTE);
+    expect(evaluateDeadline(lateShort, false, S + 6 * MINUTE)).toEqual(timeoutAt(S + 5 * MINUTE));
+  });
+
+  it.each(['new', 'paused'] as const)('a run on a %s check is stuck at max_duration', (status) => {
+    const started = seed({ status, lastPing: status === 'new' ? null : S - HOUR });
+    expect(alertDeadline(started)).toBe(S + 30 * MINUTE);
+    expect(evaluateDeadline(started, true, S + 30 * MINUTE)).toEqual(stuckAt(S + 30 * MINUTE));
+  });
+
+  it('a paused check without a run has no deadline, whatever max_duration says', () => {
+    const paused = seed({ status: 'paused', lastStart: null });
+    expect(alertDeadline(paused)).toBeNull();
+    expect(evaluateDeadline(paused, true, S + DAY)).toEqual({ kind: 'wait', alertAfter: null });
+  });
+
+  it('a down check has no deadline, even with a run in progress', () => {
+    expect(alertDeadline(seed({ status: 'down' }))).toBeNull();
+    expect(evaluateDeadline(seed({ status: 'down' }), true, S + HOUR)).toEqual({ kind: 'wait', alertAfter: null });
+  });
+
+  it.each([
+    // 03:00 in New York (EDT, UTC-4) is 07:00 UTC; in Tokyo (UTC+9), 18:00 UTC the day before.
+    ['cron in America/New_York', { kind: 'cron' as const, schedule: '0 3 * * *', tz: 'America/New_York' }, Date.parse('2030-06-01T07:00:00Z')],
+    ['OnCalendar in Asia/Tokyo', { kind: 'oncalendar' as const, schedule: '*-*-* 03:00:00', tz: 'Asia/Tokyo' }, Date.parse('2030-05-31T18:00:00Z')],
+  ])('%s: the run started at the scheduled time is covered, then stuck', (_name, schedule, start) => {
+    const started = check({ ...schedule, grace: 600, maxDuration: 1800, lastPing: start - DAY + 2 * SECOND, lastStart: start });
+    expect(alertDeadline(started)).toBe(start + 30 * MINUTE);
+    expect(evaluateDeadline(started, true, start + 30 * MINUTE)).toEqual(stuckAt(start + 30 * MINUTE));
+    // Once the run is over the schedule decides again: the next 03:00 plus grace.
+    expect(alertDeadline({ ...started, lastStart: null, lastPing: start + 20 * MINUTE })).toBe(start + DAY + 10 * MINUTE);
+    expect(alertDeadline({ ...started, maxDuration: 120 })).toBe(start + 2 * MINUTE);
   });
 });
 

@@ -192,3 +192,117 @@ describe('stuck runs', () => {
     expect(isStuck(timing, NOW + DAY)).toBe(false);
   });
 });
+
+describe('a run with max_duration', () => {
+  // Seed 003's example: a daily job, grace 600 s, runs allowed 1800 s. Its last run finished 2 s
+  // after it started, so the period after it ends 2 s after today's start, its grace 10 min later.
+  const S = NOW;
+  const seed = (overrides: Partial<CheckTiming> = {}) =>
+    check({ grace: 600, maxDuration: 1800, lastPing: S - DAY + 2000, lastStart: S, ...overrides });
+
+  it('covers the check until start + max_duration: not late and not down at start + grace', () => {
+    const timing = seed();
+    for (const at of [S, S + 5 * MINUTE, S + 10 * MINUTE, S + 30 * MINUTE - 1]) {
+      expect(status(timing, at)).toBe('up');
+      expect(status(timing, at, true)).toBe('started');
+    }
+  });
+
+  it('is down at start + max_duration when grace has run out too', () => {
+    const timing = seed();
+    expect(status(timing, S + 30 * MINUTE)).toBe('down');
+    expect(status(timing, S + 30 * MINUTE, true)).toBe('down');
+    expect(goingDownAfter(timing)).toBe(S + 30 * MINUTE);
+  });
+
+  it('changes nothing without max_duration: down at start + grace, as in Healthchecks', () => {
+    const timing = seed({ maxDuration: null });
+    expect(status(timing, S + 10 * MINUTE - 1, true)).toBe('started');
+    expect(status(timing, S + 10 * MINUTE)).toBe('down');
+    expect(goingDownAfter(timing)).toBe(S + 10 * MINUTE);
+  });
+
+  it('shorter than grace: Healthchecks rules after max_duration, so down at start + grace', () => {
+    const timing = seed({ maxDuration: 120, lastPing: S - HOUR });
+    expect(status(timing, S + 2 * MINUTE - 1, true)).toBe('started');
+    // Overdue: no longer reported as started, but not down before its grace ends.
+    expect(status(timing, S + 2 * MINUTE, true)).toBe('up');
+    expect(status(timing, S + 2 * MINUTE)).toBe('up');
+    expect(status(timing, S + 10 * MINUTE - 1)).toBe('up');
+    expect(status(timing, S + 10 * MINUTE)).toBe('down');
+    expect(goingDownAfter(timing)).toBe(S + 10 * MINUTE);
+  });
+
+  it('shorter than grace, started late: down when the period’s grace ends, not before max_duration', () => {
+    // Due at S - 5 min; its grace ends at S + 5 min, before start + grace.
+    const late = seed({ maxDuration: 120, lastPing: S - DAY - 5 * MINUTE });
+    expect(status(late, S + MINUTE)).toBe('up');
+    expect(status(late, S + 2 * MINUTE)).toBe('grace');
+    expect(status(late, S + 5 * MINUTE)).toBe('down');
+    expect(goingDownAfter(late)).toBe(S + 5 * MINUTE);
+    // Started so late that the grace ended before max_duration: down at max_duration.
+    const later = seed({ maxDuration: 120, lastPing: S - DAY - 9 * MINUTE });
+    expect(status(later, S + 2 * MINUTE - 1)).toBe('up');
+    expect(status(later, S + 2 * MINUTE)).toBe('down');
+    expect(goingDownAfter(later)).toBe(S + 2 * MINUTE);
+  });
+
+  it('longer than the period: the run still covers the check', () => {
+    const timing = seed({ timeout: 3600, maxDuration: 3 * 3600, lastPing: S - 1000 });
+    expect(status(timing, S + 2 * HOUR)).toBe('up');
+    expect(goingDownAfter(timing)).toBe(S + 3 * HOUR);
+  });
+
+  it.each(['new', 'paused'] as const)('covers a %s check, which goes down at start + max_duration', (stored) => {
+    const timing = seed({ status: stored, lastPing: stored === 'new' ? null : S - HOUR });
+    expect(status(timing, S + 20 * MINUTE)).toBe(stored);
+    expect(status(timing, S + 20 * MINUTE, true)).toBe('started');
+    expect(status(timing, S + 30 * MINUTE)).toBe('down');
+    expect(goingDownAfter(timing)).toBe(S + 30 * MINUTE);
+  });
+
+  it('leaves a down check down (v1 shows its run as started, as Healthchecks does within grace)', () => {
+    const timing = seed({ status: 'down' });
+    expect(status(timing, S + 20 * MINUTE)).toBe('down');
+    expect(status(timing, S + 20 * MINUTE, true)).toBe('started');
+    expect(status(timing, S + 30 * MINUTE, true)).toBe('down');
+    expect(goingDownAfter(timing)).toBeNull();
+  });
+
+  it('is not a run without a start: max_duration alone changes nothing', () => {
+    const timing = check({ maxDuration: 1800, lastPing: NOW - DAY - 30 * MINUTE });
+    expect(status(timing, NOW)).toBe('grace');
+    expect(goingDownAfter(timing)).toBe(NOW + 30 * MINUTE);
+  });
+
+  it.each([
+    // 03:00 in New York (EDT, UTC-4) is 07:00 UTC.
+    ['cron in America/New_York', { kind: 'cron' as const, schedule: '0 3 * * *', tz: 'America/New_York' }, '2024-06-01T07:00:00Z'],
+    // 03:00 in Tokyo (UTC+9) is 18:00 UTC the day before.
+    ['OnCalendar in Asia/Tokyo', { kind: 'oncalendar' as const, schedule: '*-*-* 03:00:00', tz: 'Asia/Tokyo' }, '2024-05-31T18:00:00Z'],
+  ])('%s: a run started on time covers the check past the scheduled time’s grace', (_name, schedule, runAt) => {
+    const start = at(runAt);
+    const timing = check({ ...schedule, grace: 600, maxDuration: 1800, lastPing: start - DAY + 2000, lastStart: start });
+    expect(status(timing, start + 20 * MINUTE)).toBe('up');
+    expect(status(timing, start + 30 * MINUTE)).toBe('down');
+    expect(goingDownAfter(timing)).toBe(start + 30 * MINUTE);
+    // The same check without max_duration is down ten minutes after the scheduled time.
+    expect(goingDownAfter({ ...timing, maxDuration: null })).toBe(start + 10 * MINUTE);
+  });
+
+  it('measures max_duration in elapsed time across a daylight-saving change', () => {
+    // 01:30 EST on 2030-03-10 is 06:30 UTC; clocks jump from 02:00 to 03:00 that night.
+    const start = at('2030-03-10T06:30:00Z');
+    const timing = check({
+      kind: 'cron',
+      schedule: '30 1 * * *',
+      tz: 'America/New_York',
+      grace: 600,
+      maxDuration: 3600,
+      lastPing: at('2030-03-09T06:31:00Z'),
+      lastStart: start,
+    });
+    expect(status(timing, start + HOUR - 1)).toBe('up');
+    expect(goingDownAfter(timing)).toBe(start + HOUR);
+  });
+});

@@ -19,6 +19,7 @@ function check(overrides: Partial<CheckPingState> = {}): CheckPingState {
     lastPing: null,
     lastStart: null,
     maxDuration: null,
+    alertOnStuck: true,
     manualResume: false,
     hasConfirmationLink: false,
     alertAfter: null,
@@ -112,5 +113,54 @@ describe('applyPing', () => {
     const before = check();
     applyPing(before, ping('success'));
     expect(before).toEqual(check());
+  });
+});
+
+describe('the deadline a ping sets for a run with max_duration', () => {
+  const MINUTE = 60_000;
+  // Pinged a minute ago; period 1 hour, grace 10 minutes.
+  const up = (overrides: Partial<CheckPingState> = {}) => check({ status: 'up', lastPing: T - MINUTE, grace: 600, ...overrides });
+  const startAt = (state: CheckPingState) => applyPing(state, ping('start')).check.alertAfter;
+
+  it('a start arms the earlier stuck deadline when max_duration is shorter than grace', () => {
+    expect(startAt(up({ maxDuration: 120 }))).toBe(T + 2 * MINUTE);
+  });
+
+  it('with alert_on_stuck off the run is given grace, as in Healthchecks', () => {
+    expect(startAt(up({ maxDuration: 120, alertOnStuck: false }))).toBe(T + 10 * MINUTE);
+  });
+
+  it('a start gives the run its max_duration when that is longer than grace', () => {
+    expect(startAt(up({ maxDuration: 1800 }))).toBe(T + 30 * MINUTE);
+    expect(startAt(up({ maxDuration: 1800, alertOnStuck: false }))).toBe(T + 30 * MINUTE);
+  });
+
+  it('without max_duration a start arms start + grace', () => {
+    expect(startAt(up())).toBe(T + 10 * MINUTE);
+  });
+
+  it('the finish of the run brings the period’s deadline back', () => {
+    const running = applyPing(up({ maxDuration: 120 }), ping('start')).check;
+    const done = applyPing(running, ping('success', T + MINUTE));
+    expect(done.check).toMatchObject({ lastStart: null, alertAfter: T + MINUTE + 70 * MINUTE });
+  });
+
+  it('a start on a paused check (without manual resume) and on a new one arms the stuck deadline', () => {
+    expect(startAt(check({ status: 'paused', lastPing: T - MINUTE, maxDuration: 120 }))).toBe(T + 2 * MINUTE);
+    expect(startAt(check({ maxDuration: 120 }))).toBe(T + 2 * MINUTE);
+    expect(startAt(check({ status: 'paused', manualResume: true, maxDuration: 120 }))).toBeNull();
+  });
+
+  it('a start on a down check arms nothing', () => {
+    expect(startAt(check({ status: 'down', lastPing: T - MINUTE, maxDuration: 120 }))).toBeNull();
+  });
+
+  it('a start on a cron check in its time zone is covered past the scheduled time’s grace', () => {
+    // 03:00 in Berlin (CET, UTC+1) on 2026-01-01 is 02:00 UTC.
+    const start = Date.parse('2026-01-01T02:00:00Z');
+    const cron = check({ kind: 'cron', schedule: '0 3 * * *', tz: 'Europe/Berlin', status: 'up', lastPing: start - 86_400_000 + 2000, grace: 600 });
+    expect(applyPing({ ...cron, maxDuration: 1800 }, ping('start', start)).check.alertAfter).toBe(start + 30 * MINUTE);
+    expect(applyPing({ ...cron, maxDuration: 120 }, ping('start', start)).check.alertAfter).toBe(start + 2 * MINUTE);
+    expect(applyPing(cron, ping('start', start)).check.alertAfter).toBe(start + 10 * MINUTE);
   });
 });

@@ -306,8 +306,7 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
     return {
       ts: Math.floor(clock.now() / 1000),
       max_ping_id: metrics.maxPingId,
-      // Lookout keeps no notification log yet.
-      max_notification_id: null,
+      max_notification_id: metrics.maxNotificationId,
       num_unprocessed_flips: metrics.unprocessedFlips,
     };
   });
