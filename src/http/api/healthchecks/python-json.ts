@@ -90,7 +90,10 @@ export function pythonString(text: string): string {
 
 const HEX = '0123456789abcdef';
 
-/** Writes \uXXXX for one UTF-16 unit at `o`; returns the position after it. */
+/**
+ * Writes \uXXXX for one UTF-16 unit at `o` and returns the position after it. (A function of its
+ * own: a closure over the output position would make every write in the main loop slower.)
+ */
 function writeUnit(out: Buffer, o: number, unit: number): number {
   out[o] = 0x5c;
   out[o + 1] = 0x75;
@@ -101,51 +104,19 @@ function writeUnit(out: Buffer, o: number, unit: number): number {
   return o + 6;
 }
 
-// Nothing for Python to escape that JSON.stringify left: no DEL and nothing outside ASCII.
-const BELOW_DEL = /^[\x00-\x7e]*$/;
-
-/** JSON.stringify's compact output in Python's layout (see escapedLayout). */
-function pythonLayout(json: string): Buffer {
-  return BELOW_DEL.test(json) ? spacedLayout(json) : escapedLayout(json);
-}
-
-/**
- * The common case, text below DEL: only a space after every `,` and `:` outside strings. It reads
- * the string itself, sparing a UTF-8 copy of what may be megabytes.
- */
-function spacedLayout(json: string): Buffer {
-  const end = json.length;
-  const out = Buffer.allocUnsafe(end * 2);
-  let o = 0;
-  let i = 0;
-  while (i < end) {
-    let code = json.charCodeAt(i++);
-    out[o++] = code;
-    if (code === 0x2c || code === 0x3a) out[o++] = 0x20;
-    if (code !== 0x22) continue;
-    // A string: copied up to its closing quote, in a loop of its own (most characters are here).
-    for (;;) {
-      code = json.charCodeAt(i++);
-      out[o++] = code;
-      if (code === 0x22) break;
-      // An escape: the next character is taken as it is (a quote there does not end the string).
-      if (code === 0x5c) out[o++] = json.charCodeAt(i++);
-    }
-  }
-  return out.subarray(0, o);
-}
-
 /**
  * JSON.stringify's compact output in Python's layout, in one pass over its UTF-8 bytes: a space
  * after every `,` and `:` outside strings, and every character from DEL up escaped as \uXXXX
  * (astral characters as surrogate pairs). JSON.stringify already escapes quotes, backslashes,
  * control characters and lone surrogates exactly as Python does.
  */
-function escapedLayout(json: string): Buffer {
+function pythonLayout(json: string): Buffer {
   const input = Buffer.from(json, 'utf8');
   const end = input.length;
-  // Worst case: a separator gains a space, DEL becomes 6 bytes, a 2- or 4-byte UTF-8 sequence 6 or 12.
-  const out = Buffer.allocUnsafe(end * 6);
+  // Worst case: a separator gains a space, DEL becomes 6 bytes, a 2- or 4-byte UTF-8 sequence 6 or
+  // 12. Without DEL or non-ASCII text (UTF-8 no longer than the text), twice the input is enough.
+  const plain = end === json.length && !json.includes('\u007f');
+  const out = Buffer.allocUnsafe(plain ? end * 2 : end * 6);
   let o = 0;
   let i = 0;
   while (i < end) {
