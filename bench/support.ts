@@ -146,6 +146,14 @@ export interface TimedLoadOptions {
   connections: number;
   seconds: number;
   paths: string[];
+  headers?: Record<string, string>;
+}
+
+/** A Lua table literal of request headers for wrk. */
+function luaHeaders(headers: Record<string, string> = {}): string {
+  return `{${Object.entries(headers)
+    .map(([name, value]) => `[${JSON.stringify(name)}] = ${JSON.stringify(value)}`)
+    .join(', ')}}`;
 }
 
 /** A timed run of wrk, each request to a random one of `paths`. */
@@ -155,7 +163,8 @@ export function runWrk(options: TimedLoadOptions): LoadResult {
   fs.writeFileSync(
     script,
     `local paths = {${options.paths.map((p) => JSON.stringify(p)).join(',')}}\n` +
-      'request = function() return wrk.format("GET", paths[math.random(#paths)]) end\n',
+      `local headers = ${luaHeaders(options.headers)}\n` +
+      'request = function() return wrk.format("GET", paths[math.random(#paths)], headers) end\n',
   );
   const result = spawnSync(
     'wrk',

@@ -330,6 +330,17 @@ describe.each(DIALECTS)('Management API checks on %s', (dialect) => {
       expect((await api.get(`/checks/${made.json.uuid}`, owner.apiKey)).text).toBe(made.text);
     });
 
+    it('lists each check with its own channels, as a check of its own shows them', async () => {
+      const lister = await server.newProject();
+      const a = (await addChannel(server, lister, { name: 'a', kind: 'email' })).code;
+      const b = (await addChannel(server, lister, { name: 'b', kind: 'sms' })).code;
+      const made = [];
+      for (const channels of ['*', b, '', `${b},${a}`, a, '*']) made.push((await create({ name: `with ${channels}`, channels }, lister)).json);
+      const listed = (await api.get('/checks/', lister.apiKey)).json.checks as { uuid: string; channels: string }[];
+      expect(listed.map((check) => [check.uuid, check.channels])).toEqual(made.map((check) => [check.uuid, check.channels]));
+      expect(listed.map((check) => check.channels)).toEqual([[a, b].sort().join(','), b, '', [a, b].sort().join(','), a, [a, b].sort().join(',')]);
+    });
+
     it('does not find channels of another project', async () => {
       const res = await create({ channels: email }, project);
       expect([res.status, res.json.error]).toEqual([400, `invalid channel identifier: ${email}`]);

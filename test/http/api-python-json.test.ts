@@ -5,6 +5,7 @@ import {
   JsonSyntaxError,
   PyFloat,
   dumpPythonJson,
+  dumpPythonJsonList,
   parsePythonJson,
   pythonFloatRepr,
   pythonRound2,
@@ -79,6 +80,26 @@ describe('dumpPythonJson', () => {
 
   it('leaves out undefined object values like JSON.stringify', () => {
     expect(dumpPythonJson({ a: undefined, b: 1 })).toBe('{"b": 1}');
+  });
+});
+
+describe('dumpPythonJsonList', () => {
+  const render = (n: number) => ({ n, name: `check ${n}`, ok: n % 2 === 0, score: new PyFloat(n / 4), note: n === 3 ? 'café' : null });
+
+  it.each([0, 1, 2, 3, 7, 250, 251, 600])('writes %i items exactly as dumpPythonJson writes the whole object', (count) => {
+    const items = Array.from({ length: count }, (_, i) => i);
+    const whole = dumpPythonJson({ checks: items.map(render) });
+    expect(dumpPythonJsonList('checks', items, render, 3).toString('latin1')).toBe(whole);
+    expect(dumpPythonJsonList('checks', items, render).toString('latin1')).toBe(whole);
+  });
+
+  it('renders each item once, a piece at a time', () => {
+    const rendered: number[] = [];
+    dumpPythonJsonList('checks', [1, 2, 3, 4, 5], (n) => {
+      rendered.push(n);
+      return n;
+    }, 2);
+    expect(rendered).toEqual([1, 2, 3, 4, 5]);
   });
 });
 

@@ -26,8 +26,11 @@ import { createChannelSchema } from '../channels/schemas.js';
 import type { BadgeUrls } from '../../../core/badge.js';
 import { badgeUrls } from '../../../core/badge.js';
 import { parseFlipQuery } from './flip-query.js';
-import { JsonSyntaxError, PyFloat, dumpPythonJsonBytes, parsePythonJson, pythonRound2 } from './python-json.js';
+import { JsonSyntaxError, PyFloat, dumpPythonJsonBytes, dumpPythonJsonList, parsePythonJson, pythonRound2 } from './python-json.js';
 import { apiSchemas } from './schemas.js';
+
+/** What Fastify sends with a serialized object; the check list, written ahead, says it itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface HealthchecksApiOptions {
   version: ApiVersion;
@@ -161,7 +164,8 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
       const params = query(request);
       const slug = params.getAll('slug').at(-1);
       const list = await checks.list(auth.project, { tags: params.getAll('tag'), ...(slug ? { slug } : {}) });
-      return reply.send({ checks: list.map((item) => render(item, auth.readOnly)) });
+      const body = dumpPythonJsonList('checks', list, (item) => render(item, auth.readOnly));
+      return reply.type(JSON_TYPE).send(body);
     }),
     POST: withAuth('write', async (auth, _request, reply, body) => {
       const result = await checks.create(auth.project, parseCheckInput(body), version);

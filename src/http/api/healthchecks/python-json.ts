@@ -80,6 +80,26 @@ export function dumpPythonJsonBytes(value: unknown): Buffer {
   return floatsSeen ? Buffer.from(dumpTree(value), 'latin1') : pythonLayout(json);
 }
 
+const LIST_SEPARATOR = Buffer.from(', ');
+const LIST_END = Buffer.from(']}');
+
+/**
+ * `json.dumps({key: [render(item) for item in items]})` for a long list, rendered and written a
+ * piece of `size` items at a time: each piece's rendered objects are garbage before the next is
+ * made, so a list of 10,000 checks never holds 10,000 rendered objects, nor its whole text as one
+ * string, at once.
+ */
+export function dumpPythonJsonList<T>(key: string, items: readonly T[], render: (item: T) => unknown, size = 250): Buffer {
+  const pieces: Buffer[] = [Buffer.from(`{${pythonString(key)}: [`, 'latin1')];
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) pieces.push(LIST_SEPARATOR);
+    // The piece's own brackets are dropped: its items join the list's.
+    pieces.push(dumpPythonJsonBytes(items.slice(start, start + size).map(render)).subarray(1, -1));
+  }
+  pieces.push(LIST_END);
+  return Buffer.concat(pieces);
+}
+
 // Printable ASCII without `"` and `\\`: written between quotes as it is.
 const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
