@@ -9,7 +9,7 @@ import type { CheckInput } from './check-input.js';
 import { parseCheckInput } from './check-input.js';
 import { countChecksOfOwner, findUserById } from '../store/accounts.js';
 import { checkTimingOf, withColumns } from '../store/check-mapping.js';
-import { channelCodesByCheck, deleteCheck, findCheckByCode, findCheckById, insertCheck, listCheckCodes, listCheckTags, listCheckViews, lockCheckByCode, lockCheckByColumns, updateCheck } from '../store/checks.js';
+import { channelCodesByCheck, deleteCheck, findCheckByCode, findCheckById, insertCheck, listCheckCodes, listCheckTags, eachCheckViewChunk, lockCheckByCode, lockCheckByColumns, updateCheck } from '../store/checks.js';
 import type { CheckFilter, CheckView, UniqueColumns } from '../store/checks.js';
 import { channelCodesOfCheck, listChannels, setCheckChannels } from '../store/channels.js';
 import type { Store } from '../store/database.js';
@@ -26,6 +26,10 @@ import type { StatusChange } from './pause-rules.js';
 import { pausedColumns, resumedColumns } from './pause-rules.js';
 import { MAX_DURATION_MS, durationFromPrevious, pairDurations } from './ping-durations.js';
 import { uniqueKey } from './unique-key.js';
+
+/** Checks read per piece when a whole list is collected. */
+const LIST_CHUNK = 1000;
+const NO_CHANNELS: string[] = [];
 
 export interface CheckWithChannels<Row extends CheckView = CheckRow> {
   check: Row;
@@ -114,11 +118,27 @@ export class CheckService {
 
   /** The project's checks with the columns of their API representation. */
   async list(project: ProjectRow, filter: CheckFilter): Promise<CheckWithChannels<CheckView>[]> {
-    const [rows, channels] = await Promise.all([
-      listCheckViews(this.store, project.id, filter),
-      channelCodesByCheck(this.store, project.id),
-    ]);
-    return rows.map((check) => ({ check, channels: channels.get(check.id) ?? [] }));
+    const out: CheckWithChannels<CheckView>[] = [];
+    await this.listInChunks(project, filter, LIST_CHUNK, (items) => out.push(...items));
+    return out;
+  }
+
+  /**
+   * The project's checks, handed over `size` at a time as they are read, for callers that turn
+   * each piece into output before the next (a list of 10,000 is then never held whole).
+   * `onChunk` runs while the read is open and must not query the database.
+   */
+  async listInChunks(
+    project: ProjectRow,
+    filter: CheckFilter,
+    size: number,
+    onChunk: (items: CheckWithChannels<CheckView>[]) => void,
+  ): Promise<void> {
+    // The channels first: the checks are read while the connection streams them.
+    const channels = await channelCodesByCheck(this.store, project.id);
+    await eachCheckViewChunk(this.store, project.id, filter, size, (rows) =>
+      onChunk(rows.map((check) => ({ check, channels: channels.get(check.id) ?? NO_CHANNELS }))),
+    );
   }
 
   /** A check of this project by UUID; a check of another project is forbidden, not missing. */

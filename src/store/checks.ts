@@ -37,14 +37,23 @@ export async function listChecks(db: Executor, projectId: number, filter: CheckF
 }
 
 /**
- * Like listChecks, with only the columns of the API representation, read as arrays: a list can
- * hold 10,000 checks.
+ * Like listChecks, with only the columns of the API representation, read as arrays and handed
+ * over `size` at a time (pieces the tag filter empties are skipped): a list can hold 10,000
+ * checks, and a caller that renders each piece as it comes holds one piece at a time.
  */
-export async function listCheckViews(store: Store, projectId: number, filter: CheckFilter = {}): Promise<CheckView[]> {
+export async function eachCheckViewChunk(
+  store: Store,
+  projectId: number,
+  filter: CheckFilter,
+  size: number,
+  onChunk: (rows: CheckView[]) => void,
+): Promise<void> {
   let query = store.db.selectFrom('checks').select(CHECK_VIEW_COLUMNS).where('project_id', '=', projectId);
   if (filter.slug) query = query.where('slug', '=', filter.slug);
-  const rows = await store.readArrays(query.orderBy('id').compile());
-  return withTags(rows.map(checkViewOf), filter.tags);
+  await store.readArrayChunks(query.orderBy('id').compile(), size, (arrays) => {
+    const rows = withTags(arrays.map(checkViewOf), filter.tags);
+    if (rows.length > 0) onChunk(rows);
+  });
 }
 
 /** Tags are one space-separated string; exact matching is simplest and safest in code. */

@@ -8,7 +8,8 @@ import pg from 'pg';
 import type { DialectName } from './dialect.js';
 import { LookoutSqliteDialect } from './dialect.js';
 import { LookoutMigrations } from './migrations/index.js';
-import type { ArrayReader } from './row-arrays.js';
+import type { ArrayChunkReader, ArrayReader } from './row-arrays.js';
+import { chunkedReader } from './row-arrays.js';
 import type { Database } from './schema.js';
 import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 
@@ -26,6 +27,8 @@ export interface Store {
   sqlite: SQLite.Database | null;
   /** Rows as arrays, for reads of thousands of rows (see row-arrays.ts). */
   readArrays: ArrayReader;
+  /** The same, a piece at a time. */
+  readArrayChunks: ArrayChunkReader;
   close(): Promise<void>;
 }
 
@@ -66,10 +69,23 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
  * Array reads on the SQLite connection. They hold Kysely's connection like any query, so they
  * never run in the middle of another caller's open transaction on the shared connection.
  */
-function sqliteArrayReader(db: Kysely<Database>, database: SQLite.Database): ArrayReader {
+function sqliteArrayReaders(db: Kysely<Database>, database: SQLite.Database): Pick<Store, 'readArrays' | 'readArrayChunks'> {
   const prepare = statementCache((sql) => database.prepare(sql).raw(true));
-  return (query: CompiledQuery) =>
-    db.connection().execute(async () => prepare(query.sql).all(...query.parameters) as unknown[][]);
+  return {
+    readArrays: (query) => db.connection().execute(async () => prepare(query.sql).all(...query.parameters) as unknown[][]),
+    readArrayChunks: (query, size, onChunk) =>
+      db.connection().execute(async () => {
+        let chunk: unknown[][] = [];
+        for (const row of prepare(query.sql).iterate(...query.parameters) as IterableIterator<unknown[]>) {
+          chunk.push(row);
+          if (chunk.length === size) {
+            onChunk(chunk);
+            chunk = [];
+          }
+        }
+        if (chunk.length > 0) onChunk(chunk);
+      }),
+  };
 }
 
 function openSqlite(file: string): Store {
@@ -90,7 +106,7 @@ function openSqlite(file: string): Store {
     db,
     dialect: 'sqlite',
     sqlite: database,
-    readArrays: sqliteArrayReader(db, database),
+    ...sqliteArrayReaders(db, database),
     async close() {
       await db.destroy();
       await checkpointer?.stop();
@@ -105,7 +121,7 @@ function openPostgres(url: string, poolSize: number): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const readArrays: ArrayReader = async (query) =>
     (await pool.query({ text: query.sql, values: query.parameters as unknown[], rowMode: 'array' })).rows as unknown[][];
-  return { db, dialect: 'postgres', sqlite: null, readArrays, close: () => db.destroy() };
+  return { db, dialect: 'postgres', sqlite: null, readArrays, readArrayChunks: chunkedReader(readArrays), close: () => db.destroy() };
 }
 
 export function openStore(databaseUrl: string, options: OpenOptions = {}): Store {

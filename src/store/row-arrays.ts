@@ -8,6 +8,21 @@ import type { CompiledQuery } from 'kysely';
 export type ArrayReader = (query: CompiledQuery) => Promise<unknown[][]>;
 
 /**
+ * Like ArrayReader, handing the rows over `size` at a time as they are read, so that a caller
+ * that turns them into something else holds one piece at a time. `onChunk` runs synchronously
+ * while the read is open: it must not query the database.
+ */
+export type ArrayChunkReader = (query: CompiledQuery, size: number, onChunk: (rows: unknown[][]) => void) => Promise<void>;
+
+/** Chunks from a reader that reads all rows first (where the driver cannot stream cheaply). */
+export function chunkedReader(read: ArrayReader): ArrayChunkReader {
+  return async (query, size, onChunk) => {
+    const rows = await read(query);
+    for (let start = 0; start < rows.length; start += size) onChunk(rows.slice(start, start + size));
+  };
+}
+
+/**
  * A function that turns a row read as an array (columns in this order) into an object literal.
  * It is compiled once per column list, so that every object it makes has the same shape and V8
  * keeps their property access fast; a loop of keyed assignments would make dictionary objects.

@@ -5,7 +5,7 @@ import {
   JsonSyntaxError,
   PyFloat,
   dumpPythonJson,
-  dumpPythonJsonList,
+  PythonJsonListWriter,
   parsePythonJson,
   pythonFloatRepr,
   pythonRound2,
@@ -83,23 +83,26 @@ describe('dumpPythonJson', () => {
   });
 });
 
-describe('dumpPythonJsonList', () => {
+describe('PythonJsonListWriter', () => {
   const render = (n: number) => ({ n, name: `check ${n}`, ok: n % 2 === 0, score: new PyFloat(n / 4), note: n === 3 ? 'café' : null });
 
-  it.each([0, 1, 2, 3, 7, 250, 251, 600])('writes %i items exactly as dumpPythonJson writes the whole object', (count) => {
-    const items = Array.from({ length: count }, (_, i) => i);
-    const whole = dumpPythonJson({ checks: items.map(render) });
-    expect(dumpPythonJsonList('checks', items, render, 3).toString('latin1')).toBe(whole);
-    expect(dumpPythonJsonList('checks', items, render).toString('latin1')).toBe(whole);
-  });
-
-  it('renders each item once, a piece at a time', () => {
-    const rendered: number[] = [];
-    dumpPythonJsonList('checks', [1, 2, 3, 4, 5], (n) => {
-      rendered.push(n);
-      return n;
-    }, 2);
-    expect(rendered).toEqual([1, 2, 3, 4, 5]);
+  it.each([
+    [[]],
+    [[1]],
+    [[3]],
+    [[1, 2, 3]],
+    [[1, 0, 2]],
+    [[250, 1]],
+    [[0, 0, 4, 0, 2, 0]],
+  ])('writes pieces of sizes %j exactly as dumpPythonJson writes the whole object', (sizes: number[]) => {
+    const items = Array.from({ length: sizes.reduce((a, b) => a + b, 0) }, (_, i) => i);
+    const writer = new PythonJsonListWriter('checks');
+    let start = 0;
+    for (const size of sizes) {
+      writer.add(items.slice(start, start + size).map(render));
+      start += size;
+    }
+    expect(writer.finish().toString('latin1')).toBe(dumpPythonJson({ checks: items.map(render) }));
   });
 });
 

@@ -26,11 +26,13 @@ import { createChannelSchema } from '../channels/schemas.js';
 import type { BadgeUrls } from '../../../core/badge.js';
 import { badgeUrls } from '../../../core/badge.js';
 import { parseFlipQuery } from './flip-query.js';
-import { JsonSyntaxError, PyFloat, dumpPythonJsonBytes, dumpPythonJsonList, parsePythonJson, pythonRound2 } from './python-json.js';
+import { JsonSyntaxError, PyFloat, dumpPythonJsonBytes, PythonJsonListWriter, parsePythonJson, pythonRound2 } from './python-json.js';
 import { apiSchemas } from './schemas.js';
 
 /** What Fastify sends with a serialized object; the check list, written ahead, says it itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Checks read, rendered and written per piece of the list (see PythonJsonListWriter). */
+const LIST_PIECE = 250;
 
 export interface HealthchecksApiOptions {
   version: ApiVersion;
@@ -163,9 +165,10 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
     GET: withAuth('read', async (auth, request, reply) => {
       const params = query(request);
       const slug = params.getAll('slug').at(-1);
-      const list = await checks.list(auth.project, { tags: params.getAll('tag'), ...(slug ? { slug } : {}) });
-      const body = dumpPythonJsonList('checks', list, (item) => render(item, auth.readOnly));
-      return reply.type(JSON_TYPE).send(body);
+      const filter = { tags: params.getAll('tag'), ...(slug ? { slug } : {}) };
+      const body = new PythonJsonListWriter('checks');
+      await checks.listInChunks(auth.project, filter, LIST_PIECE, (items) => body.add(items.map((item) => render(item, auth.readOnly))));
+      return reply.type(JSON_TYPE).send(body.finish());
     }),
     POST: withAuth('write', async (auth, _request, reply, body) => {
       const result = await checks.create(auth.project, parseCheckInput(body), version);

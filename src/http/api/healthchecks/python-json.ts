@@ -84,20 +84,30 @@ const LIST_SEPARATOR = Buffer.from(', ');
 const LIST_END = Buffer.from(']}');
 
 /**
- * `json.dumps({key: [render(item) for item in items]})` for a long list, rendered and written a
- * piece of `size` items at a time: each piece's rendered objects are garbage before the next is
- * made, so a list of 10,000 checks never holds 10,000 rendered objects, nor its whole text as one
- * string, at once.
+ * `json.dumps({key: items})` for a long list, written a piece of items at a time: each piece's
+ * objects are garbage once added, so a list of 10,000 checks never holds 10,000 rendered objects,
+ * nor its whole text as one string, at once.
  */
-export function dumpPythonJsonList<T>(key: string, items: readonly T[], render: (item: T) => unknown, size = 250): Buffer {
-  const pieces: Buffer[] = [Buffer.from(`{${pythonString(key)}: [`, 'latin1')];
-  for (let start = 0; start < items.length; start += size) {
-    if (start > 0) pieces.push(LIST_SEPARATOR);
-    // The piece's own brackets are dropped: its items join the list's.
-    pieces.push(dumpPythonJsonBytes(items.slice(start, start + size).map(render)).subarray(1, -1));
+export class PythonJsonListWriter {
+  private readonly pieces: Buffer[];
+  private empty = true;
+
+  constructor(key: string) {
+    this.pieces = [Buffer.from(`{${pythonString(key)}: [`, 'latin1')];
   }
-  pieces.push(LIST_END);
-  return Buffer.concat(pieces);
+
+  add(items: unknown[]): void {
+    if (items.length === 0) return;
+    if (!this.empty) this.pieces.push(LIST_SEPARATOR);
+    // The piece's own brackets are dropped: its items join the list's.
+    this.pieces.push(dumpPythonJsonBytes(items).subarray(1, -1));
+    this.empty = false;
+  }
+
+  finish(): Buffer {
+    this.pieces.push(LIST_END);
+    return Buffer.concat(this.pieces);
+  }
 }
 
 // Printable ASCII without `"` and `\\`: written between quotes as it is.
