@@ -65,11 +65,15 @@ export async function spawnBareServer(): Promise<ChildServer> {
   return spawnServer(['-e', code], {}, port);
 }
 
-/** A Lookout server on the given database. */
-export async function spawnLookout(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<ChildServer> {
+/** A Lookout server on the given database; `nodeArgs` go to node (`--cpu-prof`…). */
+export async function spawnLookout(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ChildServer> {
   const port = await freePort();
   return spawnServer(
-    ['--import', 'tsx', 'src/cli/index.ts', 'serve'],
+    [...nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'serve'],
     { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv },
     port,
   );

@@ -8,7 +8,6 @@
 // changed only if they still hold what was read, so each deadline makes exactly one flip.
 import type { Logger } from 'pino';
 import type { Clock, Sleep } from '../clock.js';
-import { systemSleep } from '../clock.js';
 import { evaluateDeadline } from '../core/alert-rules.js';
 import type { DeadlineOutcome } from '../core/alert-rules.js';
 import {
@@ -24,6 +23,7 @@ import {
 import type { DueDeadline, MissedDeadline } from '../store/alerts.js';
 import { checkTimingOf } from '../store/check-mapping.js';
 import type { Store } from '../store/database.js';
+import { DueLoop } from '../notify/due-loop.js';
 
 export interface SchedulerOptions {
   clock: Clock;
@@ -51,42 +51,46 @@ export interface RunSummary {
 }
 
 const HOUR = 3_600_000;
-const ERROR_PAUSE_MS = 5_000;
+
+/**
+ * Between two batches: lets waiting work take the database first. On SQLite's single connection
+ * delivery would otherwise only start once the last batch of a burst is written.
+ */
+function letOthersIn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export class DeadlineScheduler {
   private readonly clock: Clock;
-  private readonly sleep: Sleep;
   private readonly batchSize: number;
   private readonly maxSleepMs: number;
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private sleeping: AbortController | null = null;
-  private plannedWake = Infinity;
-  /** The earliest deadline announced through wake() since the loop last looked. */
-  private requested = Infinity;
+  private readonly loop: DueLoop;
 
   constructor(
     private readonly store: Store,
     private readonly options: SchedulerOptions,
   ) {
     this.clock = options.clock;
-    this.sleep = options.sleep ?? systemSleep;
     this.batchSize = options.batchSize ?? 1000;
     this.maxSleepMs = options.maxSleepMs ?? 1000;
+    this.loop = new DueLoop(options, {
+      name: 'alert scheduler',
+      errorPauseMs: this.maxSleepMs,
+      minSleepMs: 1,
+      turn: async () => {
+        await this.runDue();
+        return Math.min((await this.nextWake()) ?? Infinity, this.clock.now() + this.maxSleepMs);
+      },
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops after the work in progress is finished. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.sleeping?.abort();
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
   }
 
   /**
@@ -95,43 +99,17 @@ export class DeadlineScheduler {
    * so): delivery looks at once too, for the notifications written with it.
    */
   wake(at: number): void {
-    if (at < this.requested) this.requested = at;
-    if (at < this.plannedWake) this.sleeping?.abort();
+    this.loop.wake(at);
     if (at <= this.clock.now()) this.options.onQueued?.();
   }
 
   /** Handles everything due now: missed deadlines, reminders, flips without notifications. */
   async runDue(): Promise<RunSummary> {
     const summary: RunSummary = { down: 0, reminders: 0, flipsAnnounced: 0, notifications: 0 };
-    while ((await this.deadlineBatch(summary)) === this.batchSize);
-    while ((await this.reminderBatch(summary)) === this.batchSize);
-    while ((await this.flipBatch(summary)) === this.batchSize);
+    while ((await this.deadlineBatch(summary)) === this.batchSize) await letOthersIn();
+    while ((await this.reminderBatch(summary)) === this.batchSize) await letOthersIn();
+    while ((await this.flipBatch(summary)) === this.batchSize) await letOthersIn();
     return summary;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.requested = Infinity;
-      let next: number | null;
-      try {
-        await this.runDue();
-        next = await this.nextWake();
-      } catch (error) {
-        this.options.logger.error({ err: error }, 'alert scheduler failed; retrying');
-        next = this.clock.now() + ERROR_PAUSE_MS;
-      }
-      if (!this.running) break;
-      const now = this.clock.now();
-      const wakeAt = Math.min(next ?? Infinity, this.requested, now + this.maxSleepMs);
-      // A due row another process holds (SKIP LOCKED) must not make this loop spin.
-      const delay = Math.max(wakeAt - now, 1);
-      this.plannedWake = now + delay;
-      this.sleeping = new AbortController();
-      if (this.requested < this.plannedWake) this.sleeping.abort();
-      await this.sleep(delay, this.sleeping.signal);
-      this.sleeping = null;
-      this.plannedWake = Infinity;
-    }
   }
 
   private async nextWake(): Promise<number | null> {
@@ -158,13 +136,13 @@ export class DeadlineScheduler {
   private async deadlineBatch(summary: RunSummary): Promise<number> {
     const now = this.clock.now();
     const { claimed, notifications, down } = await this.store.db.transaction().execute(async (trx) => {
-      const due = await claimDueDeadlines(trx, this.store.dialect, now, this.batchSize);
+      const due = await claimDueDeadlines(trx, this.store, now, this.batchSize);
       const missed: MissedDeadline[] = [];
       const moved: { id: number; seen: number; next: number | null }[] = [];
       for (const row of due) {
         const outcome = this.outcomeOf(row, now);
         if (outcome?.kind === 'down') {
-          missed.push({ id: row.id, status: row.status, seen: row.alert_after, at: outcome.at, reason: outcome.reason });
+          missed.push({ id: row.id, rules: row, status: row.status, seen: row.alert_after, at: outcome.at, reason: outcome.reason });
         } else {
           // A schedule that can't be computed is tried again in an hour instead of every turn.
           const next = outcome === null || (outcome.alertAfter !== null && outcome.alertAfter <= now) ? now + HOUR : outcome.alertAfter;

@@ -2,13 +2,14 @@
 // last ping before it (spec §6: message texts, webhook placeholders).
 import type { AlertContext, AlertReason } from '../channels/types.js';
 import { uniqueKey } from '../checks/unique-key.js';
-import type { CheckRow, NotificationRow } from '../store/schema.js';
+import type { CheckView } from '../store/checks.js';
+import type { NotificationRow } from '../store/schema.js';
 import type { AlertSubject, LastPing } from '../store/notifications.js';
 
 export interface ContextSources {
   site: { name: string; root: string };
   /** The check as the v3 API shows it to a read-write key (webhooks' `$JSON`). */
-  renderCheckJson(check: CheckRow, channelCodes: string[]): Record<string, unknown>;
+  renderCheckJson(check: CheckView, channelCodes: string[]): Record<string, unknown>;
 }
 
 /** The parts of a notification a message needs. */
@@ -35,6 +36,7 @@ export function buildAlertContext(
 ): AlertContext {
   const { check } = subject;
   let json: Record<string, unknown> | undefined;
+  let key: string | undefined;
   return {
     site: sources.site,
     project: subject.project,
@@ -51,9 +53,12 @@ export function buildAlertContext(
       tz: check.tz,
       nPings: check.n_pings,
       lastPing: check.last_ping,
-      uniqueKey: uniqueKey(check.code),
+      // These two cost more than the rest of the context and most messages use neither: both are
+      // made on first use.
+      get uniqueKey() {
+        return (key ??= uniqueKey(check.code));
+      },
       detailsUrl: checkDetailsUrl(sources.site.root, check.code),
-      // Most messages never use it: rendered on first use.
       get json() {
         return (json ??= sources.renderCheckJson(check, subject.channelCodes));
       },

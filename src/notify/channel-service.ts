@@ -22,7 +22,7 @@ import { insertFinishedNotification, listNotifications, logAttempts } from '../s
 import type { ChannelRow, ChannelUpdate, ProjectRow } from '../store/schema.js';
 import type { ContextSources } from './alert-context.js';
 import type { ChannelRegistry, SendTools } from './send.js';
-import { parseStoredConfig, sendWithTimeout } from './send.js';
+import { AttemptDeadlines, parseStoredConfig, sendWithTimeout } from './send.js';
 
 export class ChannelNotFoundError extends Error {}
 export class ChannelForbiddenError extends Error {}
@@ -67,12 +67,14 @@ function flag(body: Record<string, unknown>, field: string): boolean | undefined
 
 export class ChannelService {
   private readonly clock: Clock;
+  private readonly deadlines: AttemptDeadlines;
 
   constructor(
     private readonly store: Store,
     private readonly options: ChannelServiceOptions,
   ) {
     this.clock = options.clock;
+    this.deadlines = new AttemptDeadlines(options.attemptTimeoutMs ?? 30_000);
   }
 
   async create(project: ProjectRow, body: Record<string, unknown>): Promise<ChannelView> {
@@ -131,7 +133,7 @@ export class ChannelService {
     try {
       const definition = this.definition(channel.kind);
       const config = parseStoredConfig(definition, channel.value);
-      await sendWithTimeout(definition, config, this.testAlert(project, notificationId, now), this.options.tools, this.options.attemptTimeoutMs ?? 30_000);
+      await sendWithTimeout(definition, config, this.testAlert(project, notificationId, now), this.options.tools, this.deadlines);
     } catch (thrown) {
       if (!(thrown instanceof TransportError || thrown instanceof ChannelInputError)) throw thrown;
       error = thrown.message;
@@ -151,7 +153,7 @@ export class ChannelService {
         error,
         sent_at: error === '' ? now + duration : null,
       });
-      await logAttempts(trx, this.store.dialect, [{ notificationId: id, channelId: channel.id, worker: 'test', started: now, duration, error, disableChannel: false }]);
+      await logAttempts(trx, this.store, [{ notificationId: id, channelId: channel.id, worker: 'test', started: now, duration, error, disableChannel: false }]);
     });
     return { ok: error === '', error };
   }

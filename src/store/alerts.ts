@@ -3,18 +3,20 @@
 // PostgreSQL: rows are claimed with FOR UPDATE SKIP LOCKED and changed only under the condition
 // that they still hold the values that were read, so each deadline makes exactly one flip.
 import { sql } from 'kysely';
+import type { CompiledQuery, Expression, SqlBool } from 'kysely';
 import type { AlertRules, FlipEvent } from '../core/alert-rules.js';
 import { alertDeadline, announceFlip, failureThresholdReached, firstReminderAt, nextReminderAt, runVerdict } from '../core/alert-rules.js';
 import type { StoredStatus } from '../core/check-status.js';
 import { checkTimingOf } from './check-mapping.js';
+import type { Store } from './database.js';
 import type { DialectName } from './dialect.js';
 import type { Executor } from './executor.js';
 import type { QueuedNotification } from './notifications.js';
 import { alertTargets, queueNotifications } from './notifications.js';
+import { compileRowReader } from './row-arrays.js';
+import { idLists, preparedStatement } from './statement-reuse.js';
 import type { CheckRow, NewFlip, NewPing } from './schema.js';
-import { chunks, insertRows, withValues } from './bulk.js';
-
-const IDS_PER_QUERY = 500;
+import { insertRows, withValues } from './bulk.js';
 
 // Literal conditions, so that both planners match the partial indexes.
 const NOT_DOWN = sql<boolean>`status <> 'down'`;
@@ -23,6 +25,9 @@ const UP_DOWN_CHANGE = sql<boolean>`old_status in ('up', 'down') and new_status 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
 }
+
+/** A check's schedule and where it is in it: with max_duration, what checkTimingOf needs. */
+const SCHEDULE_COLUMNS = ['status', 'kind', 'timeout', 'grace', 'schedule', 'tz', 'last_ping', 'last_start'] as const;
 
 // ---- rules ----
 
@@ -61,7 +66,7 @@ export function alertRulesOf(row: Omit<RuleRow, 'id' | 'next_reminder_at' | 'fla
 
 async function loadRuleRows(db: Executor, checkIds: number[]): Promise<Map<number, RuleRow>> {
   const out = new Map<number, RuleRow>();
-  for (const ids of chunks(checkIds, IDS_PER_QUERY)) {
+  for (const ids of idLists(checkIds)) {
     for (const row of await db.selectFrom('checks').select(RULE_COLUMNS).where('id', 'in', ids).execute()) {
       out.set(row.id, row);
     }
@@ -69,52 +74,80 @@ async function loadRuleRows(db: Executor, checkIds: number[]): Promise<Map<numbe
   return out;
 }
 
-// ---- deadlines ----
+// ---- what falls due: deadlines and reminders ----
 
-const DEADLINE_COLUMNS = [
-  'id',
-  'status',
-  'alert_after',
-  'kind',
-  'timeout',
-  'grace',
-  'schedule',
-  'tz',
-  'last_ping',
-  'last_start',
-  'max_duration',
-  'alert_on_stuck',
-] as const;
+/** A moment kept on checks, with the condition that matches its partial index. */
+interface Schedule {
+  column: 'alert_after' | 'next_reminder_at';
+  /** Rows that can fall due (both planners match the partial index only on this literal form). */
+  open: Expression<SqlBool>;
+}
 
-export type DueDeadline = Pick<CheckRow, (typeof DEADLINE_COLUMNS)[number]> & { alert_after: number };
+const DEADLINES: Schedule = { column: 'alert_after', open: NOT_DOWN };
+const REMINDERS: Schedule = { column: 'next_reminder_at', open: sql<boolean>`next_reminder_at is not null` };
 
-/** The earliest deadlines that have passed, oldest first; run in a transaction. */
-export async function claimDueDeadlines(trx: Executor, dialect: DialectName, now: number, limit: number): Promise<DueDeadline[]> {
+/** Checks whose moment has passed, earliest first; PostgreSQL locks them and skips those other workers hold. */
+function dueChecks(trx: Executor, dialect: DialectName, schedule: Schedule, now: number, limit: number) {
   const query = trx
     .selectFrom('checks')
-    .select(DEADLINE_COLUMNS)
-    .where(NOT_DOWN)
-    .where('alert_after', '<=', now)
-    .orderBy('alert_after')
+    .where(schedule.open)
+    .where(schedule.column, '<=', now)
+    .orderBy(schedule.column)
     .limit(limit);
-  return (await (dialect === 'postgres' ? query.forUpdate().skipLocked() : query).execute()) as DueDeadline[];
+  return dialect === 'postgres' ? query.forUpdate().skipLocked() : query;
+}
+
+/** The earliest moment of any check (an index lookup). */
+async function earliest(db: Executor, schedule: Schedule): Promise<number | null> {
+  const row = await db
+    .selectFrom('checks')
+    .select(schedule.column)
+    .where(schedule.open)
+    .where(schedule.column, 'is not', null)
+    .orderBy(schedule.column)
+    .limit(1)
+    .executeTakeFirst();
+  return row?.[schedule.column] ?? null;
 }
 
 /** The earliest deadline of any check that is not down yet. */
-export async function nextDeadline(db: Executor): Promise<number | null> {
-  const row = await db
-    .selectFrom('checks')
-    .select('alert_after')
-    .where(NOT_DOWN)
-    .where('alert_after', 'is not', null)
-    .orderBy('alert_after')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.alert_after ?? null;
+export function nextDeadline(db: Executor): Promise<number | null> {
+  return earliest(db, DEADLINES);
+}
+
+/** The earliest reminder due. */
+export function nextReminderDue(db: Executor): Promise<number | null> {
+  return earliest(db, REMINDERS);
+}
+
+/**
+ * Everything deciding a check's deadline and how its change to down is announced: read once, as
+ * arrays on SQLite (100,000 checks can fall due in the same second).
+ */
+const DUE_CHECK_COLUMNS = ['alert_after', ...SCHEDULE_COLUMNS, ...RULE_COLUMNS] as const;
+
+export type DueDeadline = Pick<CheckRow, (typeof DUE_CHECK_COLUMNS)[number]> & { alert_after: number };
+const dueDeadlineOf = compileRowReader<DueDeadline>(DUE_CHECK_COLUMNS);
+
+/** The earliest deadlines that have passed, oldest first; run in a transaction. */
+export async function claimDueDeadlines(trx: Executor, store: Store, now: number, limit: number): Promise<DueDeadline[]> {
+  return readRows(trx, store, dueChecks(trx, store.dialect, DEADLINES, now, limit).select(DUE_CHECK_COLUMNS).compile(), dueDeadlineOf);
+}
+
+/**
+ * Runs a SELECT in the caller's transaction. On SQLite the rows come straight from the
+ * connection the transaction holds, as arrays turned into objects of one shape (see row-arrays.ts).
+ */
+async function readRows<Row>(trx: Executor, store: Store, query: CompiledQuery, rowOf: (values: unknown[]) => Row): Promise<Row[]> {
+  if (store.sqlite === null) return (await trx.executeQuery<Row>(query)).rows;
+  const rows = preparedStatement(store.sqlite, query.sql).raw(true).all(...query.parameters) as unknown[][];
+  return rows.map(rowOf);
 }
 
 export interface MissedDeadline {
   id: number;
+  /** The check's alert rules as read with its deadline. */
+  rules: RuleRow;
   /** The stored status and deadline that were read: the check changes only if they still hold. */
   status: StoredStatus;
   seen: number;
@@ -145,10 +178,10 @@ export async function markChecksDown(
      returning id`,
   );
   const ids = new Set(changed.map((row) => Number(row.id)));
-  const flips = missed
-    .filter((m) => ids.has(m.id))
-    .map((m) => ({ id: null, check_id: m.id, created: m.at, old_status: m.status, new_status: 'down', reason: m.reason }));
-  return { down: flips.length, notifications: await announceFlips(trx, dialect, flips, now) };
+  const down = missed.filter((m) => ids.has(m.id));
+  const flips = down.map((m) => ({ id: null, check_id: m.id, created: m.at, old_status: m.status, new_status: 'down', reason: m.reason }));
+  const rules = new Map(down.map((m) => [m.id, m.rules]));
+  return { down: flips.length, notifications: await announceFlips(trx, dialect, flips, now, rules) };
 }
 
 /** Moves deadlines that came due without the check going down (or that can't be computed). */
@@ -176,24 +209,9 @@ export interface DueReminder {
 }
 
 export async function claimDueReminders(trx: Executor, dialect: DialectName, now: number, limit: number): Promise<DueReminder[]> {
-  const query = trx
-    .selectFrom('checks')
+  return (await dueChecks(trx, dialect, REMINDERS, now, limit)
     .select(['id', 'status', 'next_reminder_at', 'reminder_interval'])
-    .where('next_reminder_at', '<=', now)
-    .orderBy('next_reminder_at')
-    .limit(limit);
-  return (await (dialect === 'postgres' ? query.forUpdate().skipLocked() : query).execute()) as DueReminder[];
-}
-
-export async function nextReminderDue(db: Executor): Promise<number | null> {
-  const row = await db
-    .selectFrom('checks')
-    .select('next_reminder_at')
-    .where('next_reminder_at', 'is not', null)
-    .orderBy('next_reminder_at')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.next_reminder_at ?? null;
+    .execute()) as DueReminder[];
 }
 
 /**
@@ -267,7 +285,7 @@ interface DownFlip {
 /** Each check's latest change to down (before flip id `before`, when given). */
 async function latestDownFlips(db: Executor, checkIds: number[], before: number | null): Promise<Map<number, DownFlip>> {
   const out = new Map<number, DownFlip>();
-  for (const ids of chunks(unique(checkIds), IDS_PER_QUERY)) {
+  for (const ids of idLists(checkIds)) {
     const rows = await db
       .selectFrom('flips')
       .select(['id', 'check_id', 'created', 'alerted'])
@@ -289,7 +307,7 @@ async function latestDownFlips(db: Executor, checkIds: number[], before: number 
 /** When each check changed between up and down after `since` (before flip id `before`). */
 async function recentChanges(db: Executor, checkIds: number[], since: number, before: number | null): Promise<Map<number, number[]>> {
   const out = new Map<number, number[]>();
-  for (const ids of chunks(checkIds, IDS_PER_QUERY)) {
+  for (const ids of idLists(checkIds)) {
     let query = db
       .selectFrom('flips')
       .select(['check_id', 'created'])
@@ -314,12 +332,19 @@ interface CheckAlertState {
 /**
  * Decides which flips are announced (core/alert-rules.ts), stores the flips (inserting new ones,
  * marking existing ones), queues one notification per enabled channel that sends something for the
- * new status, and keeps the checks' reminder and flapping state. Flips are in order of time.
+ * new status, and keeps the checks' reminder and flapping state. Flips are in order of time; the
+ * checks' rules are read unless the caller has them.
  */
-async function announceFlips(trx: Executor, dialect: DialectName, flips: PendingFlip[], now: number): Promise<number> {
+async function announceFlips(
+  trx: Executor,
+  dialect: DialectName,
+  flips: PendingFlip[],
+  now: number,
+  knownRules?: Map<number, RuleRow>,
+): Promise<number> {
   if (flips.length === 0) return 0;
   const checkIds = unique(flips.map((f) => f.check_id));
-  const rules = await loadRuleRows(trx, checkIds);
+  const rules = knownRules ?? (await loadRuleRows(trx, checkIds));
   const existingIds = flips.flatMap((f) => (f.id === null ? [] : [f.id]));
   const before = existingIds.length > 0 ? Math.min(...existingIds) : null;
   const downs = await latestDownFlips(
@@ -434,7 +459,7 @@ async function storeFlips(
   }
   for (const flip of flips) if (flip.id !== null) ids.set(flip, flip.id);
   const marked = flips.flatMap((f) => (f.id !== null && alerted.has(f) ? [f.id] : []));
-  for (const chunk of chunks(marked, IDS_PER_QUERY)) {
+  for (const chunk of idLists(marked)) {
     await trx.updateTable('flips').set({ alerted: 1 }).where('id', 'in', chunk).execute();
   }
   return ids;
@@ -494,14 +519,7 @@ export async function hasUnprocessedFlips(db: Executor): Promise<boolean> {
 
 const RUN_RULE_COLUMNS = [
   'id',
-  'status',
-  'kind',
-  'timeout',
-  'grace',
-  'schedule',
-  'tz',
-  'last_ping',
-  'last_start',
+  ...SCHEDULE_COLUMNS,
   'max_duration',
   'min_duration',
   'alert_on_stuck',
@@ -538,7 +556,7 @@ async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly Ne
   const judged = pings.filter((p) => p.kind === 'fail' || (isCompletion(p) && p.duration != null));
   if (judged.length === 0) return flips;
   const rows: RunRuleRow[] = [];
-  for (const ids of chunks(unique(judged.map((p) => p.check_id)), IDS_PER_QUERY)) {
+  for (const ids of idLists(judged.map((p) => p.check_id))) {
     rows.push(
       ...(await trx
         .selectFrom('checks')

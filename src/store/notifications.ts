@@ -3,13 +3,17 @@
 // every attempt is logged. Also the reads that build a message and the notification log.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { CHECK_VIEW_COLUMNS } from './checks.js';
+import type { CheckView } from './checks.js';
+import type { Store } from './database.js';
 import type { DialectName } from './dialect.js';
 import type { Executor } from './executor.js';
+import { compileRowReader } from './row-arrays.js';
+import { idLists, preparedStatement } from './statement-reuse.js';
 import type { CheckRow, NotificationRow, NotificationState, PingRow } from './schema.js';
-import { chunks, insertRows, withValues } from './bulk.js';
+import { insertRows, withValues } from './bulk.js';
 
 const ERROR_MAX = 200;
-const IDS_PER_QUERY = 500;
 
 // Literal states, so that both planners match the partial index notifications_due.
 const DELIVERABLE = sql<boolean>`state in ('pending', 'sending')`;
@@ -67,7 +71,7 @@ export interface AlertTarget {
 /** The enabled channels assigned to each check. */
 export async function alertTargets(db: Executor, checkIds: number[]): Promise<Map<number, AlertTarget[]>> {
   const out = new Map<number, AlertTarget[]>();
-  for (const ids of chunks([...new Set(checkIds)], IDS_PER_QUERY)) {
+  for (const ids of idLists(checkIds)) {
     const rows = await db
       .selectFrom('check_channels')
       .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
@@ -98,19 +102,20 @@ export interface ClaimOptions {
   skipChannels: number[];
 }
 
+/** What a delivery worker needs of a row it claimed. */
+const CLAIMED_COLUMNS = ['id', 'code', 'check_id', 'channel_id', 'status', 'reason', 'event_at', 'downtime', 'attempts'] as const;
+export type ClaimedNotification = Pick<NotificationRow, (typeof CLAIMED_COLUMNS)[number]>;
+const claimedOf = compileRowReader<ClaimedNotification>(CLAIMED_COLUMNS);
+
 /**
  * Takes up to `limit` due rows (pending, or sending under an expired lease), in one statement:
  * PostgreSQL locks the chosen rows and skips those other workers are claiming at the same moment.
  * The chosen ids are a CTE joined to the update (not `id IN (subquery)`, which PostgreSQL may run
- * once per due row).
+ * once per due row). Rows are read as arrays: a claim takes up to a thousand.
  */
-export async function claimDueNotifications(
-  db: Executor,
-  dialect: DialectName,
-  options: ClaimOptions,
-): Promise<NotificationRow[]> {
+export async function claimDueNotifications(store: Store, options: ClaimOptions): Promise<ClaimedNotification[]> {
   const leaseEnd = options.now + options.leaseMs;
-  return db
+  const query = store.db
     .with('due', (qb) => {
       let due = qb
         .selectFrom('notifications')
@@ -121,7 +126,7 @@ export async function claimDueNotifications(
         .orderBy('id')
         .limit(options.limit);
       if (options.skipChannels.length > 0) due = due.where('channel_id', 'not in', options.skipChannels);
-      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      return store.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
     })
     .updateTable('notifications')
     .from('due')
@@ -136,8 +141,8 @@ export async function claimDueNotifications(
     .whereRef('notifications.id', '=', 'due.due_id')
     .where(DELIVERABLE)
     .where('notifications.next_attempt_at', '<=', options.now)
-    .returningAll()
-    .execute();
+    .returning(CLAIMED_COLUMNS);
+  return (await store.readArrays(query.compile())).map(claimedOf);
 }
 
 /** When the next row falls due (a retry, or a lease that ends); null when nothing is queued. */
@@ -195,38 +200,54 @@ function attemptError(outcome: AttemptOutcome): string {
   return outcome.kind === 'retry' || outcome.kind === 'failed' ? outcome.error : '';
 }
 
+// On SQLite, results are written row by row with statements prepared once: in-process, a
+// single-row statement costs less than building, preparing and running one over a VALUES list.
+const FINISH_ROW = `update notifications
+  set state = ?, sent_at = ?, next_attempt_at = ?, error = ?, attempts = attempts - ?, claimed_by = null, claimed_until = null
+  where id = ? and claimed_by = ?`;
+const INSERT_ATTEMPT = 'insert into notification_attempts (notification_id, started, duration, error, worker) values (?, ?, ?, ?, ?)';
+
 /**
- * Records what became of claimed rows, in one transaction: each row changes only while the claim
- * that sent it still holds it, so a row is never finished twice; every real attempt is logged.
- * Returns the ids that changed.
+ * Records what became of claimed rows, in the caller's transaction: each row changes only while
+ * the claim that sent it still holds it, so a row is never finished twice; every real attempt is
+ * logged. Returns the ids that changed.
  */
-export async function recordAttemptResults(trx: Executor, dialect: DialectName, results: AttemptResult[]): Promise<Set<number>> {
-  const rows = await withValues<{ id: number }>(
-    trx,
-    dialect,
-    {
-      name: 'r',
-      columns: [
-        ['r_id', 'bigint'],
-        ['r_token', 'text'],
-        ['r_state', 'text'],
-        ['r_sent_at', 'bigint'],
-        ['r_next', 'bigint'],
-        ['r_error', 'text'],
-        ['r_refund', 'bigint'],
-      ],
-    },
-    results.map((result) => [result.notificationId, result.token, ...outcomeColumns(result)]),
-    `update notifications
-     set state = r_state, sent_at = r_sent_at, next_attempt_at = r_next, error = r_error,
-         attempts = attempts - r_refund, claimed_by = null, claimed_until = null
-     from r
-     where id in {keys} and id = r_id and claimed_by = r_token
-     returning id`,
-  );
+export async function recordAttemptResults(trx: Executor, store: Store, results: AttemptResult[]): Promise<Set<number>> {
+  const changed = new Set<number>();
+  if (store.sqlite !== null) {
+    const finish = preparedStatement(store.sqlite, FINISH_ROW);
+    for (const result of results) {
+      if (finish.run(...outcomeColumns(result), result.notificationId, result.token).changes > 0) changed.add(result.notificationId);
+    }
+  } else {
+    const rows = await withValues<{ id: number }>(
+      trx,
+      store.dialect,
+      {
+        name: 'r',
+        columns: [
+          ['r_id', 'bigint'],
+          ['r_token', 'text'],
+          ['r_state', 'text'],
+          ['r_sent_at', 'bigint'],
+          ['r_next', 'bigint'],
+          ['r_error', 'text'],
+          ['r_refund', 'bigint'],
+        ],
+      },
+      results.map((result) => [result.notificationId, result.token, ...outcomeColumns(result)]),
+      `update notifications
+       set state = r_state, sent_at = r_sent_at, next_attempt_at = r_next, error = r_error,
+           attempts = attempts - r_refund, claimed_by = null, claimed_until = null
+       from r
+       where id in {keys} and id = r_id and claimed_by = r_token
+       returning id`,
+    );
+    for (const row of rows) changed.add(Number(row.id));
+  }
   await logAttempts(
     trx,
-    dialect,
+    store,
     results
       .filter((result) => result.outcome.kind !== 'deferred' && result.outcome.kind !== 'dropped')
       .map((result) => ({
@@ -239,7 +260,7 @@ export async function recordAttemptResults(trx: Executor, dialect: DialectName, 
         disableChannel: result.outcome.kind === 'failed' && result.outcome.permanent,
       })),
   );
-  return new Set(rows.map((row) => Number(row.id)));
+  return changed;
 }
 
 export interface LoggedAttempt {
@@ -256,19 +277,19 @@ export interface LoggedAttempt {
 }
 
 /** Logs attempts and shows each channel's latest one on the channel (last_notify, last_error). */
-export async function logAttempts(trx: Executor, dialect: DialectName, attempts: LoggedAttempt[]): Promise<void> {
-  await insertRows(
-    trx,
-    dialect,
-    'notification_attempts',
-    ['notification_id', 'started', 'duration', 'error', 'worker'],
-    attempts.map((a) => [a.notificationId, a.started, a.duration, clip(a.error), a.worker]),
-  );
+export async function logAttempts(trx: Executor, store: Store, attempts: LoggedAttempt[]): Promise<void> {
+  const rows = attempts.map((a) => [a.notificationId, a.started, a.duration, clip(a.error), a.worker]);
+  if (store.sqlite !== null) {
+    const insert = preparedStatement(store.sqlite, INSERT_ATTEMPT);
+    for (const row of rows) insert.run(...row);
+  } else {
+    await insertRows(trx, store.dialect, 'notification_attempts', ['notification_id', 'started', 'duration', 'error', 'worker'], rows);
+  }
   const latest = new Map<number, LoggedAttempt>();
   for (const attempt of attempts) latest.set(attempt.channelId, attempt);
   await withValues(
     trx,
-    dialect,
+    store.dialect,
     {
       name: 'c',
       columns: [
@@ -290,18 +311,26 @@ export async function logAttempts(trx: Executor, dialect: DialectName, attempts:
 
 // ---- what a message says ----
 
+/** The check columns a message may show: its API representation (webhooks' $JSON) and its project. */
+const SUBJECT_COLUMNS = [...CHECK_VIEW_COLUMNS, 'project_id'] as const;
+export type SubjectCheck = CheckView & Pick<CheckRow, 'project_id'>;
+const subjectCheckOf = compileRowReader<SubjectCheck>(SUBJECT_COLUMNS);
+
 export interface AlertSubject {
-  check: CheckRow;
+  check: SubjectCheck;
   project: { code: string; name: string };
   /** UUIDs of the check's channels, for the check's JSON. */
   channelCodes: string[];
 }
 
 /** The checks notifications are about, with their projects and channels, in three queries. */
-export async function loadAlertSubjects(db: Executor, checkIds: number[]): Promise<Map<number, AlertSubject>> {
+export async function loadAlertSubjects(store: Store, checkIds: number[]): Promise<Map<number, AlertSubject>> {
+  const { db } = store;
   const out = new Map<number, AlertSubject>();
-  for (const ids of chunks([...new Set(checkIds)], IDS_PER_QUERY)) {
-    const checks = await db.selectFrom('checks').selectAll().where('id', 'in', ids).execute();
+  for (const ids of idLists(checkIds)) {
+    const checks = (await store.readArrays(db.selectFrom('checks').select(SUBJECT_COLUMNS).where('id', 'in', ids).compile())).map(
+      subjectCheckOf,
+    );
     const projectIds = [...new Set(checks.map((check) => check.project_id))];
     const projects = new Map(
       projectIds.length === 0
@@ -311,17 +340,19 @@ export async function loadAlertSubjects(db: Executor, checkIds: number[]): Promi
             { code: p.code, name: p.name },
           ]),
     );
-    const channels = await db
-      .selectFrom('check_channels')
-      .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
-      .select(['check_channels.check_id', 'channels.code'])
-      .where('check_channels.check_id', 'in', ids)
-      .execute();
+    const channels = (await store.readArrays(
+      db
+        .selectFrom('check_channels')
+        .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
+        .select(['check_channels.check_id', 'channels.code'])
+        .where('check_channels.check_id', 'in', ids)
+        .compile(),
+    )) as [number, string][];
     const codes = new Map<number, string[]>();
-    for (const row of channels) {
-      const list = codes.get(row.check_id);
-      if (list) list.push(row.code);
-      else codes.set(row.check_id, [row.code]);
+    for (const [checkId, code] of channels) {
+      const list = codes.get(checkId);
+      if (list) list.push(code);
+      else codes.set(checkId, [code]);
     }
     for (const check of checks) {
       const project = projects.get(check.project_id);
@@ -344,7 +375,7 @@ export async function lastPingsAtOrBefore(
 ): Promise<Map<string, LastPing>> {
   const out = new Map<string, LastPing>();
   const newest = new Map<number, LastPing>();
-  for (const ids of chunks([...new Set(wanted.map((w) => w.checkId))], IDS_PER_QUERY)) {
+  for (const ids of idLists(wanted.map((w) => w.checkId))) {
     const rows = await db
       .selectFrom('pings')
       .innerJoin('checks', (join) => join.onRef('checks.id', '=', 'pings.check_id').onRef('checks.n_pings', '=', 'pings.n'))

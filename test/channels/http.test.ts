@@ -112,6 +112,13 @@ describe('OutboundHttp', () => {
       expect(response.text).toBe('teapot');
     });
 
+    it('reads at most maxResponseBytes of an answer', async () => {
+      target.replyOnce({ status: 200, body: 'x'.repeat(200_000) });
+      const response = await client({ allowPrivate: true, maxResponseBytes: 1_000 }).request('GET', `${target.url}/big`);
+      expect(response).toMatchObject({ status: 200 });
+      expect(response.text).toBe('x'.repeat(1_000));
+    });
+
     it('follows up to 3 redirects, turning POST into GET on 302/303 and keeping it on 307', async () => {
       target.replyOnce(
         { status: 307, headers: { location: '/two' } },
@@ -168,6 +175,23 @@ describe('OutboundHttp', () => {
         client({ allowPrivate: true }).request('GET', `${target.url}/slow`, { signal: controller.signal }),
         'Connection timed out',
       );
+    });
+
+    it('ends every request that shares the caller’s signal when it aborts', async () => {
+      const controller = new AbortController();
+      const http = client({ allowPrivate: true });
+      // One finishes normally first: it leaves nothing behind on the signal.
+      expect((await http.request('GET', `${target.url}/fast`, { signal: controller.signal })).text).toBe('ok');
+      target.replyAlways('hang');
+      try {
+        const requests = [1, 2, 3].map((n) =>
+          expectTransportError(http.request('GET', `${target.url}/slow/${n}`, { signal: controller.signal }), 'Connection timed out'),
+        );
+        setTimeout(() => controller.abort(), 50);
+        await Promise.all(requests);
+      } finally {
+        target.replyAlways({ status: 200, body: 'ok' });
+      }
     });
 
     it('times out on its own limit too', async () => {

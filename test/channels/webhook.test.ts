@@ -33,6 +33,17 @@ describe('webhook placeholders', () => {
     expect(replacePlaceholders('$TAG10 $TAGS $UNKNOWN $', values)).toBe('one0 one two $UNKNOWN $');
   });
 
+  it('computes only the placeholders a template uses ($JSON renders the whole check)', () => {
+    const alert = downAlert();
+    Object.defineProperty(alert.check, 'json', {
+      get() {
+        throw new Error('the check was rendered');
+      },
+    });
+    expect(expandTemplate('$CODE $STATUS', alert, 'body')).toBe(`${CHECK_CODE} down`);
+    expect(() => expandTemplate('$JSON', alert, 'body')).toThrow('the check was rendered');
+  });
+
   it('fills every placeholder of §6.1', () => {
     const alert = downAlert();
     alert.check.name = 'Backup "ü"';

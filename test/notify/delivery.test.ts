@@ -167,8 +167,9 @@ describe.each(DIALECTS)('notification delivery on %s', (dialect) => {
     await alerting.scheduler.runDue();
 
     // A worker claims the row and dies before finishing it.
-    const [claimed] = await claimDueNotifications(store.db, store.dialect, { now: clock.now(), limit: 10, leaseMs: 60_000, token: 'dead-worker:1', skipChannels: [] });
-    expect(claimed).toMatchObject({ check_id: check.id, state: 'sending', attempts: 1, claimed_by: 'dead-worker:1' });
+    const [claimed] = await claimDueNotifications(store, { now: clock.now(), limit: 10, leaseMs: 60_000, token: 'dead-worker:1', skipChannels: [] });
+    expect(claimed).toMatchObject({ check_id: check.id, attempts: 1 });
+    expect(await notificationsOf(store, check.id)).toMatchObject([{ state: 'sending', attempts: 1, claimed_by: 'dead-worker:1' }]);
 
     clock.advance(59_999);
     await alerting.delivery.runDue();
@@ -181,7 +182,7 @@ describe.each(DIALECTS)('notification delivery on %s', (dialect) => {
 
     // The dead worker's late result cannot change the delivered row.
     const applied = await store.db.transaction().execute((trx) =>
-      recordAttemptResults(trx, store.dialect, [
+      recordAttemptResults(trx, store, [
         { notificationId: claimed?.id as number, channelId: target.id, token: 'dead-worker:1', worker: 'dead', started: clock.now(), duration: 1, outcome: { kind: 'retry', nextAttemptAt: clock.now(), error: 'late' } },
       ]),
     );
@@ -239,6 +240,137 @@ describe.each(DIALECTS)('notification delivery on %s', (dialect) => {
     clock.advance(10_000);
     await alerting.delivery.runDue();
     expect(limited.sent).toHaveLength(8);
+  });
+
+  /** A recorder whose sends wait until the test opens the gate, counting how many run at once. */
+  function gatedRecorder() {
+    const recorder = new Recorder();
+    let open: () => void = () => {};
+    let gate = new Promise<void>((resolve) => (open = resolve));
+    const state = { running: 0, most: 0 };
+    recorder.send = async (config, alert) => {
+      recorder.attempts++;
+      state.running++;
+      state.most = Math.max(state.most, state.running);
+      await gate;
+      state.running--;
+      recorder.sent.push({ config, alert });
+    };
+    return {
+      recorder,
+      state,
+      open: () => open(),
+      close: () => (gate = new Promise<void>((resolve) => (open = resolve))),
+    };
+  }
+
+  it('delivers a burst once per notification, never more sends to a channel than its share', async () => {
+    const clock = new ManualClock(T0 + 2 * MINUTE);
+    const { recorder, state, open } = gatedRecorder();
+    open();
+    const target = await channel();
+    const checks: CheckRow[] = [];
+    for (let i = 0; i < 300; i++) checks.push(await dueCheck(T0, [target], `burst ${i}`));
+    const alerting = alertingFor(store, clock, registryOf(recorder), { concurrency: 16, perChannel: 8, claimSize: 200 });
+    await alerting.scheduler.runDue();
+    await alerting.delivery.runDue();
+    expect(state.most).toBeLessThanOrEqual(8);
+    expect(new Set(recorder.sent.map((s) => s.alert.event.notificationId)).size).toBe(300);
+    expect(recorder.attempts).toBe(300);
+    const rows = await store.db.selectFrom('notifications').selectAll().where('channel_id', '=', target.id).execute();
+    expect(rows).toHaveLength(300);
+    for (const row of rows) expect(row).toMatchObject({ state: 'sent', attempts: 1, claimed_by: null });
+    const attempts = await store.db
+      .selectFrom('notification_attempts')
+      .select('notification_id')
+      .where('notification_id', 'in', rows.map((r) => r.id))
+      .execute();
+    expect(attempts).toHaveLength(300);
+  });
+
+  it('keeps for a dead destination only its sends in flight, and goes on claiming for the others', async () => {
+    const clock = new ManualClock(T0 + 2 * MINUTE);
+    const sleep = new ManualSleep(clock);
+    const recorder = new Recorder();
+    const dead = await channel({ behaviour: 'hang' });
+    const healthy = await channel();
+    const stuck: CheckRow[] = [];
+    for (let i = 0; i < 10; i++) stuck.push(await dueCheck(T0, [dead]));
+    const fine: CheckRow[] = [];
+    for (let i = 0; i < 5; i++) fine.push(await dueCheck(T0, [healthy]));
+    const alerting = alertingFor(store, clock, registryOf(recorder), { concurrency: 8, perChannel: 2, claimSize: 10, attemptTimeoutMs: 3_000, sleep: sleep.sleep });
+    await alerting.scheduler.runDue();
+    const started = Date.now();
+    alerting.delivery.start();
+    try {
+      // The first claim took the dead channel's ten rows: it kept two (its sends) and gave the rest back.
+      await eventually(() => recorder.sent.length === 5);
+      // Long before the dead channel's sends time out.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const deadRows = () => store.db.selectFrom('notifications').selectAll().where('channel_id', '=', dead.id).execute();
+      await eventually(async () => (await deadRows()).filter((r) => r.state === 'sending').length === 2);
+      for (const row of (await deadRows()).filter((r) => r.state !== 'sending')) {
+        expect(row).toMatchObject({ state: 'pending', attempts: 0, error: '' });
+      }
+    } finally {
+      await alerting.delivery.stop();
+      // Its rows stay due: they would go to the next tests' workers.
+      await store.db.deleteFrom('channels').where('id', '=', dead.id).execute();
+    }
+  });
+
+  it('gives back the rows it has not started when it stops', async () => {
+    const clock = new ManualClock(T0 + 2 * MINUTE);
+    const sleep = new ManualSleep(clock);
+    const { recorder, open } = gatedRecorder();
+    const [first, second] = [await channel(), await channel()];
+    const checks = [await dueCheck(T0, [first]), await dueCheck(T0, [second])];
+    // One send at a time: the second channel's row waits in its lane.
+    const alerting = alertingFor(store, clock, registryOf(recorder), { concurrency: 1, perChannel: 1, sleep: sleep.sleep });
+    await alerting.scheduler.runDue();
+    alerting.delivery.start();
+    await eventually(() => recorder.attempts === 1);
+    const stopped = alerting.delivery.stop();
+    open();
+    await stopped;
+    expect(recorder.sent).toHaveLength(1);
+    const rows = (await Promise.all(checks.map((c) => notificationsOf(store, c.id)))).flat();
+    expect(rows.map((r) => r.state).sort()).toEqual(['pending', 'sent']);
+    // Not attempted: due at once, for whoever claims next.
+    expect(rows.find((r) => r.state === 'pending')).toMatchObject({ attempts: 0, error: '', claimed_by: null, next_attempt_at: T0 + 2 * MINUTE });
+    await alertingFor(store, clock, registryOf(recorder)).delivery.runDue();
+    expect(recorder.sent).toHaveLength(2);
+  });
+
+  it('gives back a claimed row instead of starting it once its lease is too short for an attempt', async () => {
+    const clock = new ManualClock(T0 + 2 * MINUTE);
+    const gated = gatedRecorder();
+    const [first, second] = [await channel(), await channel()];
+    const [, waiting] = [await dueCheck(T0, [first]), await dueCheck(T0, [second])];
+    const alerting = alertingFor(store, clock, registryOf(gated.recorder), {
+      workerId: 'lease-test',
+      concurrency: 1,
+      perChannel: 1,
+      attemptTimeoutMs: 1_000,
+      leaseMs: 2_000,
+    });
+    await alerting.scheduler.runDue();
+    const running = alerting.delivery.runDue();
+    await eventually(() => gated.recorder.attempts === 1);
+    // The other row waited (one send at a time) until less than an attempt and a half of its lease was left.
+    clock.advance(501);
+    gated.open();
+    gated.close();
+    // It went back to the outbox unattempted and came back in a second claim, its attempt refunded.
+    await eventually(() => gated.recorder.attempts === 2);
+    expect(await notificationsOf(store, waiting.id)).toMatchObject([
+      { state: 'sending', attempts: 1, claimed_by: expect.stringMatching(/^lease-test:(?!1$)\d+$/) },
+    ]);
+    gated.open();
+    await running;
+    const [row] = await notificationsOf(store, waiting.id);
+    expect(row).toMatchObject({ state: 'sent', attempts: 1 });
+    expect(await attemptsOf(row?.id as number)).toMatchObject([{ started: T0 + 2 * MINUTE + 501 }]);
   });
 
   it('records an integration that throws something unexpected as a failed attempt', async () => {

@@ -37,32 +37,43 @@ export function replacePlaceholders(template: string, values: [placeholder: stri
   );
 }
 
+type Encode = (text: string) => string;
+const asIs: Encode = (text) => text;
+
+/** The placeholders in the order they are tried, each with how its value is made. */
+const PLACEHOLDERS: [placeholder: string, value: (alert: AlertContext, encode: Encode) => string][] = [
+  ['$CODE', (alert) => alert.check.code],
+  ['$STATUS', (alert) => alert.event.status],
+  ['$NOW', (alert, encode) => encode(isoSeconds(alert.event.at))],
+  ['$NAME_JSON', (alert, encode) => encode(pythonJson(alert.check.name))],
+  ['$NAME', (alert, encode) => encode(alert.check.name)],
+  ['$SLUG', (alert) => alert.check.slug],
+  ['$TAGS', (alert, encode) => encode(alert.check.tags)],
+  ['$JSON', (alert, encode) => encode(pythonJson(alert.check.json))],
+  // The ping body only ever goes into request bodies (see placeholderValues).
+  ['$BODY_JSON', (alert) => pythonJson(alert.lastPing?.body ?? '')],
+  ['$BODY', (alert) => alert.lastPing?.body ?? ''],
+  ['$EXITSTATUS', (alert) => String(alert.lastPing?.exitStatus ?? -1)],
+];
+
+/**
+ * The values of the placeholders the template contains, in the order they are tried. Only those
+ * are computed: $JSON renders the whole check, and most templates use one or two placeholders.
+ */
 function placeholderValues(template: string, alert: AlertContext, field: TemplateField): [string, string][] {
-  const encode = field === 'url' ? pythonQuote : (s: string) => s;
-  const { check, event } = alert;
-  const values: [string, string][] = [
-    ['$CODE', check.code],
-    ['$STATUS', event.status],
-    ['$NOW', encode(isoSeconds(event.at))],
-    ['$NAME_JSON', encode(pythonJson(check.name))],
-    ['$NAME', encode(check.name)],
-    ['$SLUG', check.slug],
-    ['$TAGS', encode(check.tags)],
-    ['$JSON', encode(pythonJson(check.json))],
-  ];
-  // The ping body only ever goes into request bodies.
-  if (field === 'body' && template.includes('$BODY')) {
-    const body = alert.lastPing?.body ?? '';
-    values.push(['$BODY_JSON', pythonJson(body)], ['$BODY', body]);
+  const encode = field === 'url' ? pythonQuote : asIs;
+  const values: [string, string][] = [];
+  for (const [placeholder, value] of PLACEHOLDERS) {
+    if (!template.includes(placeholder)) continue;
+    if (placeholder.startsWith('$BODY') && field !== 'body') continue;
+    values.push([placeholder, value(alert, encode)]);
   }
-  const exitStatus = alert.lastPing?.exitStatus;
-  values.push(['$EXITSTATUS', exitStatus === null || exitStatus === undefined ? '-1' : String(exitStatus)]);
-  tagList(alert).forEach((tag, i) => values.push([`$TAG${i + 1}`, encode(tag)]));
+  if (template.includes('$TAG')) tagList(alert).forEach((tag, i) => values.push([`$TAG${i + 1}`, encode(tag)]));
   return values;
 }
 
 /** The template with its placeholders filled in for this alert, encoded for where it is used. */
 export function expandTemplate(template: string, alert: AlertContext, field: TemplateField): string {
-  const result = replacePlaceholders(template, placeholderValues(template, alert, field));
+  const result = template.includes('$') ? replacePlaceholders(template, placeholderValues(template, alert, field)) : template;
   return field === 'header' ? latin1CharRefs(result) : result;
 }
