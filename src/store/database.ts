@@ -47,7 +47,7 @@ export interface OpenOptions {
 const STATEMENT_CACHE_SIZE = 500;
 
 /** Prepared statements by SQL text, the oldest dropped first when full. */
-function statementCache(prepare: (sql: string) => SQLite.Statement): (sql: string) => SQLite.Statement {
+export function statementCache(prepare: (sql: string) => SQLite.Statement): (sql: string) => SQLite.Statement {
   const cache = new Map<string, SQLite.Statement>();
   return (sql) => {
     let statement = cache.get(sql);

@@ -3,6 +3,7 @@
 // ids are padded to a few fixed lengths, and the hot writes run as single-row statements prepared
 // once per connection.
 import type SQLite from 'better-sqlite3';
+import { statementCache } from './database.js';
 
 /** The longest list of ids one statement takes. */
 export const MAX_IDS = 500;
@@ -25,22 +26,18 @@ export function idLists(ids: Iterable<number>): number[][] {
   return lists;
 }
 
-const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+const caches = new WeakMap<SQLite.Database, (text: string) => SQLite.Statement>();
 
 /**
- * The statement for this text on this connection, prepared on first use. It runs in whatever
- * transaction the caller holds on the connection: only for code inside a Kysely transaction.
+ * The statement for this text on this connection, prepared on first use (the store's statement
+ * cache, one per connection). It runs in whatever transaction the caller holds on the
+ * connection: only for code inside a Kysely transaction.
  */
 export function preparedStatement(database: SQLite.Database, text: string): SQLite.Statement {
-  let byText = statements.get(database);
-  if (byText === undefined) {
-    byText = new Map();
-    statements.set(database, byText);
+  let prepare = caches.get(database);
+  if (prepare === undefined) {
+    prepare = statementCache((sql) => database.prepare(sql));
+    caches.set(database, prepare);
   }
-  let statement = byText.get(text);
-  if (statement === undefined) {
-    statement = database.prepare(text);
-    byText.set(text, statement);
-  }
-  return statement;
+  return prepare(text);
 }
