@@ -107,7 +107,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       url: address,
       async close() {
         await app.close();
-        await ingest.drain();
+        await ingest.close();
         await alerting.stop();
         await store.close();
       },

@@ -39,6 +39,11 @@ const MIGRATION_BUSY_TIMEOUT_MS = 120_000;
 export interface OpenOptions {
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * Folds SQLite's WAL back into the database file from a worker thread (default). A second
+   * connection in the same process, such as the ping writer's, leaves that to the first.
+   */
+  checkpoints?: boolean;
 }
 
 // Kysely prepares every statement anew; on the ping path that costs more than running it. The
@@ -88,7 +93,7 @@ function sqliteArrayReaders(db: Kysely<Database>, database: SQLite.Database): Pi
   };
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, checkpoints: boolean): Store {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new SQLite(file);
   // First, so that every later statement, the switch to WAL included, waits for other processes.
@@ -100,7 +105,7 @@ function openSqlite(file: string): Store {
   database.pragma('foreign_keys = ON');
   const inMemory = file === ':memory:';
   if (!inMemory) database.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
-  const checkpointer = inMemory ? null : new SqliteCheckpointer(file);
+  const checkpointer = inMemory || !checkpoints ? null : new SqliteCheckpointer(file);
   const db = new Kysely<Database>({ dialect: new LookoutSqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
@@ -125,7 +130,7 @@ function openPostgres(url: string, poolSize: number): Store {
 }
 
 export function openStore(databaseUrl: string, options: OpenOptions = {}): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options.checkpoints ?? true);
   return openPostgres(databaseUrl, options.poolSize ?? 10);
 }
 

@@ -1,7 +1,8 @@
 // Everything that differs between SQLite and PostgreSQL lives here, so that migrations and queries
 // stay one code path.
 import type { ColumnDefinitionBuilder, CreateTableBuilder, DialectAdapter, Kysely, MigrationLockOptions } from 'kysely';
-import { SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { DatabaseConnection, Driver } from 'kysely';
+import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -34,7 +35,7 @@ export function flagColumn(c: ColumnDefinitionBuilder, defaultValue: 0 | 1): Col
 
 /**
  * Row locking for read-modify-write inside a transaction. PostgreSQL locks the selected rows;
- * SQLite needs nothing because its transactions are serialised by the single connection.
+ * SQLite needs nothing because its transactions hold the database's write lock from their start.
  */
 export function forUpdate(dialect: DialectName): boolean {
   return dialect === 'postgres';
@@ -67,8 +68,28 @@ class LockingSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * Transactions take the write lock when they begin. Ping ingestion writes through a second
+ * connection (its own thread), and a transaction that began as a reader and then writes after
+ * that connection committed fails at once with SQLITE_BUSY, without waiting: SQLite cannot let it
+ * write over data it did not see. Begun IMMEDIATE, it waits for the lock (busy_timeout) instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
 export class LookoutSqliteDialect extends SqliteDialect {
+  constructor(private readonly driverConfig: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(driverConfig);
+  }
+
   override createAdapter(): DialectAdapter {
     return new LockingSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.driverConfig);
   }
 }

@@ -61,7 +61,7 @@ export async function startCountedApp(databaseUrl: string): Promise<CountedApp> 
     counter,
     async close() {
       await app.close();
-      await ingest.drain();
+      await ingest.close();
       await base.close();
     },
   };
