@@ -1,7 +1,7 @@
 // Everything that differs between SQLite and PostgreSQL lives here, so that migrations and queries
 // stay one code path.
-import type { ColumnDefinitionBuilder, CreateTableBuilder, DialectAdapter, Kysely, MigrationLockOptions } from 'kysely';
-import type { DatabaseConnection, Driver } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ColumnDefinitionBuilder, CreateTableBuilder, DatabaseConnection, DialectAdapter, Driver, Kysely, MigrationLockOptions } from 'kysely';
 import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -68,15 +68,44 @@ class LockingSqliteAdapter extends SqliteAdapter {
   }
 }
 
+const BEGIN_IMMEDIATE = CompiledQuery.raw('begin immediate');
+const CURRENT_BUSY_TIMEOUT = CompiledQuery.raw('pragma busy_timeout');
+const setBusyTimeout = (ms: number) => CompiledQuery.raw(`pragma busy_timeout = ${ms}`);
+const LONGEST_PAUSE_MS = 16;
+
+function isBusy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
+}
+
 /**
  * Transactions take the write lock when they begin. Ping ingestion writes through a second
  * connection (its own thread), and a transaction that began as a reader and then writes after
  * that connection committed fails at once with SQLITE_BUSY, without waiting: SQLite cannot let it
- * write over data it did not see. Begun IMMEDIATE, it waits for the lock (busy_timeout) instead.
+ * write over data it did not see. Begun IMMEDIATE, it waits for the lock instead.
+ *
+ * It waits here, between turns of the event loop, rather than in SQLite's busy handler: that one
+ * sleeps, and would stop everything this thread does (HTTP included) while the other connection
+ * commits. The connection's busy_timeout still bounds the wait.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    const { rows } = await connection.executeQuery<{ timeout: number }>(CURRENT_BUSY_TIMEOUT);
+    const timeoutMs = rows[0]?.timeout ?? 0;
+    await connection.executeQuery(setBusyTimeout(0));
+    try {
+      const giveUpAt = Date.now() + timeoutMs;
+      for (let pauseMs = 1; ; pauseMs = Math.min(2 * pauseMs, LONGEST_PAUSE_MS)) {
+        try {
+          await connection.executeQuery(BEGIN_IMMEDIATE);
+          return;
+        } catch (error) {
+          if (!isBusy(error) || Date.now() >= giveUpAt) throw error;
+        }
+        await sleep(pauseMs);
+      }
+    } finally {
+      await connection.executeQuery(setBusyTimeout(timeoutMs));
+    }
   }
 }
 
