@@ -9,7 +9,7 @@ import type { CheckInput } from './check-input.js';
 import { parseCheckInput } from './check-input.js';
 import { countChecksOfOwner, findUserById } from '../store/accounts.js';
 import { checkTimingOf, withColumns } from '../store/check-mapping.js';
-import { channelCodesByCheck, deleteCheck, findCheckByCode, findCheckById, insertCheck, listCheckCodes, listCheckTags, eachCheckViewChunk, lockCheckByCode, lockCheckByColumns, updateCheck } from '../store/checks.js';
+import { deleteCheck, eachListedCheckChunk, findCheckByCode, findCheckById, insertCheck, listCheckCodes, listCheckTags, lockCheckByCode, lockCheckByColumns, updateCheck } from '../store/checks.js';
 import type { CheckFilter, CheckView, UniqueColumns } from '../store/checks.js';
 import { channelCodesOfCheck, listChannels, setCheckChannels } from '../store/channels.js';
 import type { Store } from '../store/database.js';
@@ -29,7 +29,6 @@ import { uniqueKey } from './unique-key.js';
 
 /** Checks read per piece when a whole list is collected. */
 const LIST_CHUNK = 1000;
-const NO_CHANNELS: string[] = [];
 
 export interface CheckWithChannels<Row extends CheckView = CheckRow> {
   check: Row;
@@ -134,11 +133,7 @@ export class CheckService {
     size: number,
     onChunk: (items: CheckWithChannels<CheckView>[]) => void,
   ): Promise<void> {
-    // The channels first: the checks are read while the connection streams them.
-    const channels = await channelCodesByCheck(this.store, project.id);
-    await eachCheckViewChunk(this.store, project.id, filter, size, (rows) =>
-      onChunk(rows.map((check) => ({ check, channels: channels.get(check.id) ?? NO_CHANNELS }))),
-    );
+    await eachListedCheckChunk(this.store, project.id, filter, size, onChunk);
   }
 
   /** A check of this project by UUID; a check of another project is forbidden, not missing. */

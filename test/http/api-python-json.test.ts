@@ -84,25 +84,51 @@ describe('dumpPythonJson', () => {
 });
 
 describe('PythonJsonListWriter', () => {
-  const render = (n: number) => ({ n, name: `check ${n}`, ok: n % 2 === 0, score: new PyFloat(n / 4), note: n === 3 ? 'café' : null });
-
-  it.each([
-    [[]],
-    [[1]],
-    [[3]],
-    [[1, 2, 3]],
-    [[1, 0, 2]],
-    [[250, 1]],
-    [[0, 0, 4, 0, 2, 0]],
-  ])('writes pieces of sizes %j exactly as dumpPythonJson writes the whole object', (sizes: number[]) => {
-    const items = Array.from({ length: sizes.reduce((a, b) => a + b, 0) }, (_, i) => i);
-    const writer = new PythonJsonListWriter('checks');
-    let start = 0;
-    for (const size of sizes) {
-      writer.add(items.slice(start, start + size).map(render));
-      start += size;
+  const write = (items: Record<string, unknown>[], key = 'checks') => {
+    const writer = new PythonJsonListWriter(key);
+    for (const item of items) {
+      for (const [name, value] of Object.entries(item)) writer.member(name, value);
+      writer.endItem();
     }
-    expect(writer.finish().toString('latin1')).toBe(dumpPythonJson({ checks: items.map(render) }));
+    return writer.finish().toString('latin1');
+  };
+
+  it.each([0, 1, 3, 250, 4000])('writes %i items exactly as dumpPythonJson writes the whole object', (count) => {
+    const render = (n: number) => ({ n, name: `check ${n}`, ok: n % 2 === 0, score: new PyFloat(n / 4), note: n === 3 ? 'café' : null });
+    const items = Array.from({ length: count }, (_, i) => render(i));
+    expect(write(items)).toBe(dumpPythonJson({ checks: items }));
+  });
+
+  it('writes every kind of member value as dumpPythonJson does', () => {
+    const items = [
+      {},
+      { text: '', plain: 'a b~!', quote: 'say "hi"', backslash: 'C:\\dir', controls: '\x00\x1f\n\t\x7f', unicode: 'café 日本 😀', lone: '\ud800x\udfff' },
+      { zero: 0, big: Number.MAX_SAFE_INTEGER, beyond: 2 ** 53, negative: -42, fraction: 0.5, tiny: 1e-7, huge: 1e21, nan: NaN, inf: -Infinity, minusZero: -0 },
+      { yes: true, no: false, nothing: null, skipped: undefined, float: new PyFloat(300), list: [1, 'é', { a: null }], object: { b: [] } },
+      { 'ké"y': 1, '': 2 },
+      {},
+    ];
+    expect(write(items)).toBe(dumpPythonJson({ checks: items }));
+    expect(write(items, 'lïst')).toBe(dumpPythonJson({ 'lïst': items }));
+  });
+
+  it('writes a joined member as the joined string, whatever its parts hold', () => {
+    const parts: [string, string, string][] = [
+      ['https://hc.example.org/api/v3/checks/', '6f2a1d3e-0f4b-4c1a-9d2e-5b8e1f7a9c01', '/pause'],
+      ['', '', ''],
+      ['é "q" \\', 'x'.repeat(40), '\n\x7f'],
+      // A surrogate pair split between the parts is escaped as the pair it makes.
+      ['a\ud83d', '\ude00b\ud83d', '\ude00'],
+      ['plain', 'ü'.repeat(40), 'plain'],
+    ];
+    const writer = new PythonJsonListWriter('checks');
+    for (const [prefix, middle, suffix] of parts) {
+      writer.joinedMember('url', prefix, middle, suffix);
+      writer.member('after', 1);
+      writer.endItem();
+    }
+    const expected = parts.map(([prefix, middle, suffix]) => ({ url: prefix + middle + suffix, after: 1 }));
+    expect(writer.finish().toString('latin1')).toBe(dumpPythonJson({ checks: expected }));
   });
 });
 

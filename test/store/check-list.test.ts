@@ -1,4 +1,4 @@
-// The check list read in pieces (CheckService.listInChunks over eachCheckViewChunk and the
+// The check list read in pieces (CheckService.listInChunks over eachListedCheckChunk and the
 // store's chunked array reader), on both databases: pieces of the asked size in id order, the
 // tag filter applied per piece, and each check with its own sorted channels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

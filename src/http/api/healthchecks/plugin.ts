@@ -16,8 +16,8 @@ import type { Store } from '../../../store/database.js';
 import type { CheckView } from '../../../store/checks.js';
 import type { CheckRow, FlipRow } from '../../../store/schema.js';
 import { authorize } from './auth.js';
-import type { ApiVersion } from './check-json.js';
-import { checkJson, isoMicros, isoSeconds } from './check-json.js';
+import type { ApiVersion, RenderContext } from './check-json.js';
+import { CheckRenderer, checkJson, isoMicros, isoSeconds } from './check-json.js';
 import type { Handler } from './cors.js';
 import { CorsResource, anyMethodRoute } from './cors.js';
 import type { ChannelService } from '../../../notify/channel-service.js';
@@ -31,7 +31,7 @@ import { apiSchemas } from './schemas.js';
 
 /** What Fastify sends with a serialized object; the check list, written ahead, says it itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
-/** Checks read, rendered and written per piece of the list (see PythonJsonListWriter). */
+/** Checks read and rendered per piece of the list: only one piece's rows are held at a time. */
 const LIST_PIECE = 250;
 
 export interface HealthchecksApiOptions {
@@ -116,8 +116,8 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
   app.setSerializerCompiler(() => serialize);
   app.setValidatorCompiler(() => () => true);
 
-  const render = (item: CheckWithChannels<CheckView>, readOnly: boolean) =>
-    checkJson(item.check, item.channels, { siteRoot, pingEndpoint: options.pingEndpoint, version, readOnly, now: clock.now() });
+  const renderContext = (readOnly: boolean): RenderContext => ({ siteRoot, pingEndpoint: options.pingEndpoint, version, readOnly, now: clock.now() });
+  const render = (item: CheckWithChannels<CheckView>, readOnly: boolean) => checkJson(item.check, item.channels, renderContext(readOnly));
   const sendCheck = (reply: FastifyReply, item: CheckWithChannels<CheckView>, readOnly: boolean, status = 200) =>
     reply.code(status).send(render(item, readOnly));
 
@@ -166,8 +166,15 @@ export async function healthchecksApiPlugin(app: FastifyInstance, options: Healt
       const params = query(request);
       const slug = params.getAll('slug').at(-1);
       const filter = { tags: params.getAll('tag'), ...(slug ? { slug } : {}) };
+      // One context for the whole list: every check's status is as of the same instant.
+      const renderer = new CheckRenderer(renderContext(auth.readOnly));
       const body = new PythonJsonListWriter('checks');
-      await checks.listInChunks(auth.project, filter, LIST_PIECE, (items) => body.add(items.map((item) => render(item, auth.readOnly))));
+      await checks.listInChunks(auth.project, filter, LIST_PIECE, (items) => {
+        for (const item of items) {
+          renderer.members(item.check, item.channels, body);
+          body.endItem();
+        }
+      });
       return reply.type(JSON_TYPE).send(body.finish());
     }),
     POST: withAuth('write', async (auth, _request, reply, body) => {
