@@ -8,6 +8,9 @@ import type { PingWriter } from './ping-writer.js';
 import { StorePingWriter } from './store-writer.js';
 import { ThreadPingWriter } from './thread-writer.js';
 
+/** The largest batch handed to the SQLite writer thread (see writerFor). */
+const THREAD_MAX_BATCH = 16;
+
 export interface IngestOptions {
   flushMs: number;
   maxBatch: number;
@@ -22,15 +25,21 @@ export interface IngestOptions {
 }
 
 /**
- * A SQLite file gets a writer thread. The first batch can be committing on that thread while
- * the next one is handed over; a second connection cannot write at the same time, so there is no
- * point in more. PostgreSQL commits several batches side by side. An in-memory SQLite database
- * exists only on its one connection, so it is written in this thread, one batch at a time.
+ * How batches are written: by whom, how many at once, and at most how large.
+ *
+ * A SQLite file gets a writer thread. Its batches stay small and three may be under way: one
+ * being committed, one waiting on the writer thread, one being answered and refilled here. With
+ * large batches every waiting ping joins the one batch, and the two threads take turns, each idle
+ * while the other works; small ones keep both busy. A second connection cannot write at the same
+ * time, and SQLite's cost per ping hardly depends on the batch size, so there is nothing to gain
+ * from more. PostgreSQL commits several batches side by side, each as large as the configuration
+ * allows (fewer statements). An in-memory SQLite database exists only on its one connection, so it
+ * is written in this thread, one batch at a time.
  */
-function writerFor(store: Store): { writer: PingWriter; concurrency: number } {
-  if (store.dialect === 'postgres') return { writer: new StorePingWriter(store), concurrency: 4 };
-  if (!store.sqlite || store.sqlite.memory) return { writer: new StorePingWriter(store), concurrency: 1 };
-  return { writer: new ThreadPingWriter(`sqlite:${store.sqlite.name}`), concurrency: 2 };
+function writerFor(store: Store, maxBatch: number): { writer: PingWriter; concurrency: number; maxBatch: number } {
+  if (store.dialect === 'postgres') return { writer: new StorePingWriter(store), concurrency: 4, maxBatch };
+  if (!store.sqlite || store.sqlite.memory) return { writer: new StorePingWriter(store), concurrency: 1, maxBatch };
+  return { writer: new ThreadPingWriter(`sqlite:${store.sqlite.name}`), concurrency: 3, maxBatch: Math.min(maxBatch, THREAD_MAX_BATCH) };
 }
 
 export class PingIngest {
@@ -41,9 +50,9 @@ export class PingIngest {
     store: Store,
     private readonly options: IngestOptions,
   ) {
-    const { writer, concurrency } = writerFor(store);
+    const { writer, concurrency, maxBatch } = writerFor(store, options.maxBatch);
     this.writer = writer;
-    this.queue = new GroupCommitQueue((batch) => this.write(batch), { flushMs: options.flushMs, maxBatch: options.maxBatch, concurrency });
+    this.queue = new GroupCommitQueue((batch) => this.write(batch), { flushMs: options.flushMs, maxBatch, concurrency });
   }
 
   submit(request: PingRequest): Promise<PingOutcome> {
