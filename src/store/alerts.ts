@@ -547,6 +547,17 @@ async function latestCompletionsFailed(db: Executor, checkId: number, count: num
 }
 
 /**
+ * Whether the down episode that `recovery` ends was announced. A change to down earlier in the
+ * same batch counts as announced (it is decided later, with the batch's other flips): the old
+ * episode simply goes on.
+ */
+async function downWasAnnounced(trx: Executor, flips: NewFlip[], recovery: NewFlip): Promise<boolean> {
+  const earlier = flips.slice(0, flips.indexOf(recovery));
+  if (earlier.some((f) => f.check_id === recovery.check_id && f.new_status === 'down')) return true;
+  return (await latestDownFlips(trx, [recovery.check_id], null)).get(recovery.check_id)?.alerted ?? false;
+}
+
+/**
  * Applies the rules that depend on a batch's pings to the flips ingestion computed: a failure
  * below the check's failure threshold leaves the check as it was; a run that finished too late or
  * too early (when watched) takes the check down. Only the last completion of each check in the
@@ -601,8 +612,15 @@ async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly Ne
     });
     if (verdict === null) continue;
     if (flipOfLast?.new_status === 'up' && flipOfLast.old_status === 'down') {
-      // Still failing: the check stays down, in the same episode.
-      out = out.filter((f) => f !== flipOfLast);
+      if (await downWasAnnounced(trx, out, flipOfLast)) {
+        // Still failing: the check stays down, in the same episode.
+        out = out.filter((f) => f !== flipOfLast);
+      } else {
+        // The check went down without a word (alerts for that reason are off), so this failed run
+        // is news of its own: the run ends that silent episode and starts one that is announced.
+        const rejudged: NewFlip = { check_id: row.id, created: last.created, old_status: 'up', new_status: 'down', reason: verdict };
+        out.splice(out.indexOf(flipOfLast) + 1, 0, rejudged);
+      }
     } else if (flipOfLast?.new_status === 'up') {
       out = out.map((f) => (f === flipOfLast ? { ...f, new_status: 'down', reason: verdict } : f));
     } else if (row.status === 'up') {

@@ -161,6 +161,31 @@ describe.each(DIALECTS)('alert rules on %s', (dialect) => {
     ]);
   });
 
+  it('announces a long run of a check that went down without a word, then its recovery', async () => {
+    const check = await newCheck({ max_duration: 60, alert_on_long: 1, alert_on_stuck: 0, alert_on_missed: 0 });
+    await run(check, 30);
+    clock.advance(2 * HOUR);
+    await alerting.tick();
+    expect((await checkById(store, check.id)).status).toBe('down');
+    expect(sent()).toEqual([]);
+    await run(check, 120);
+    expect(await checkById(store, check.id)).toMatchObject({ status: 'down', alert_after: null });
+    expect(sent()).toEqual([['down', 'long']]);
+    const longAt = clock.now();
+    expect((await flipsOf(store, check.id)).map((f) => [f.old_status, f.new_status, f.reason, f.created])).toEqual([
+      ['new', 'up', '', T0 + 30_000],
+      ['up', 'down', 'timeout', T0 + 30_000 + HOUR + 10 * MINUTE],
+      ['down', 'up', '', longAt],
+      ['up', 'down', 'long', longAt],
+    ]);
+    clock.advance(5 * MINUTE);
+    await run(check, 10);
+    expect(alerts().map((alert) => [alert.event.status, alert.event.downtimeMs])).toEqual([
+      ['down', null],
+      ['up', 5 * MINUTE + 10_000],
+    ]);
+  });
+
   it('leaves long runs alone when alert_on_long is off', async () => {
     const check = await newCheck({ max_duration: 60, alert_on_stuck: 0 });
     await run(check, 30);
