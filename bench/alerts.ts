@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { newCheckRow } from '../src/checks/new-check.js';
 import { insertProject, insertUser } from '../src/store/accounts.js';
@@ -18,7 +19,7 @@ import { insertChannel } from '../src/store/channels.js';
 import type { Store } from '../src/store/database.js';
 import { migrate, openStore } from '../src/store/database.js';
 import { startPgCluster } from '../test/support/pg-cluster.js';
-import { machineLine, spawnLookout } from './support.js';
+import { cpuSeconds, machineLine, machineTicks, spawnLookout } from './support.js';
 import type { ChildServer } from './support.js';
 
 const LATENCY_CHECKS = Number(process.env.BENCH_LATENCY_CHECKS ?? 2_000);
@@ -183,6 +184,33 @@ function peakRssMiB(server: ChildServer): string {
   }
 }
 
+/** Where the CPU went during a run: the server (and its main thread), this process (the sink), the machine. */
+class CpuSplit {
+  private readonly server: number | null;
+  private readonly serverMain: number | null;
+  private readonly sink = process.cpuUsage();
+  private readonly machine = machineTicks();
+  private readonly started = performance.now();
+
+  constructor(private readonly pid: number | undefined) {
+    this.server = cpuSeconds(pid);
+    this.serverMain = cpuSeconds(pid, pid);
+  }
+
+  toString(): string {
+    const seconds = (performance.now() - this.started) / 1000;
+    const sink = process.cpuUsage(this.sink);
+    const server = (cpuSeconds(this.pid) ?? NaN) - (this.server ?? NaN);
+    const main = (cpuSeconds(this.pid, this.pid) ?? NaN) - (this.serverMain ?? NaN);
+    const machine = machineTicks();
+    const busy = machine && this.machine ? (machine.busy - this.machine.busy) / (machine.total - this.machine.total) : NaN;
+    return (
+      `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s), ` +
+      `sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, machine ${(busy * 100).toFixed(0)}% busy`
+    );
+  }
+}
+
 /** The server; with BENCH_CPU_PROF_DIR set, it writes a V8 CPU profile there when it stops. */
 function spawnBenchServer(databaseUrl: string): Promise<ChildServer> {
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
@@ -234,7 +262,10 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
   return withServer(databaseUrl, async (server) => {
     const deadline = Date.now() + LEAD_MS;
     await armChecks(store, fixture.projectId, ids[0] as number, deadline, 0);
+    await new Promise((resolve) => setTimeout(resolve, deadline - Date.now()));
+    const cpu = new CpuSplit(server.process.pid);
     await sink.waitFor(before + SPIKE_CHECKS, 180_000);
+    const cpuLine = cpu.toString();
     const delivered = latest([...sink.arrivals.values()].slice(before)) - deadline;
     const flips = await flipTimes(store, fixture.projectId);
     const written = latest(flips.map((f) => f.processed)) - deadline;
@@ -243,6 +274,7 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     console.log(
       `    every webhook delivered after ${delivered.toString().padStart(6)} ms   (target < ${TARGET_SPIKE_MS} ms${delivered < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
     );
+    console.log(`    ${cpuLine}`);
     console.log(`    server peak RSS ${peakRssMiB(server)}`);
     return flips.length === SPIKE_CHECKS && delivered < TARGET_SPIKE_MS;
   });

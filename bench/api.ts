@@ -10,7 +10,7 @@ import { startPgCluster } from '../test/support/pg-cluster.js';
 import type { CountedApp } from '../test/support/counted-app.js';
 import { startCountedApp, statementsOf } from '../test/support/counted-app.js';
 import { seedChecks } from '../test/support/seed-checks.js';
-import { formatLoad, hasWrk, machineLine, runLoad, runWrk, spawnLookout } from './support.js';
+import { cpuSeconds, formatLoad, hasWrk, machineLine, runLoad, runWrk, spawnLookout } from './support.js';
 import type { LoadResult } from './support.js';
 
 const LARGE = 10_000;
@@ -23,21 +23,6 @@ const PING_SECONDS = Number(process.env.BENCH_PING_SECONDS ?? 10);
 // from the server on a small machine and adds its own parsing to every latency.
 const useWrk = hasWrk() && process.env.BENCH_GENERATOR !== 'autocannon';
 const LIST_TARGET_P50_MS = 250;
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/**
- * CPU seconds a process has used (Linux), read around a run: unlike latency, the CPU a request
- * costs the server does not grow when other work competes for the machine.
- */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
-}
-
 interface Load {
   port: number;
   headers: Record<string, string>;

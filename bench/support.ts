@@ -14,6 +14,34 @@ export function machineLine(): string {
   return `machine: Node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.arch()}`;
 }
 
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds a process, or one of its threads, has used (Linux), read around a run: unlike
+ * latency, the CPU a piece of work costs does not grow when other work competes for the machine.
+ */
+export function cpuSeconds(pid: number | undefined, thread?: number): number | null {
+  try {
+    const file = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the whole machine so far (Linux), in clock ticks. */
+export function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const [, ...values] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
+    const ticks = values.map(Number);
+    const total = ticks.reduce((sum, t) => sum + t, 0);
+    // idle and iowait
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+  } catch {
+    return null;
+  }
+}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
