@@ -14,7 +14,7 @@ import type { Executor } from './executor.js';
 import type { QueuedNotification } from './notifications.js';
 import { alertTargets, queueNotifications } from './notifications.js';
 import { compileRowReader } from './row-arrays.js';
-import { idLists, preparedStatement } from './statement-reuse.js';
+import { idLists, sqliteArrays } from './statement-reuse.js';
 import type { CheckRow, NewFlip, NewPing } from './schema.js';
 import { insertRows, withValues } from './bulk.js';
 
@@ -140,8 +140,7 @@ export async function claimDueDeadlines(trx: Executor, store: Store, now: number
  */
 async function readRows<Row>(trx: Executor, store: Store, query: CompiledQuery, rowOf: (values: unknown[]) => Row): Promise<Row[]> {
   if (store.sqlite === null) return (await trx.executeQuery<Row>(query)).rows;
-  const rows = preparedStatement(store.sqlite, query.sql).raw(true).all(...query.parameters) as unknown[][];
-  return rows.map(rowOf);
+  return sqliteArrays(store.sqlite, query).map(rowOf);
 }
 
 export interface MissedDeadline {

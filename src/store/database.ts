@@ -12,6 +12,7 @@ import type { ArrayChunkReader, ArrayReader } from './row-arrays.js';
 import { chunkedReader } from './row-arrays.js';
 import type { Database } from './schema.js';
 import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { preparedStatement, sqliteArrays, statementCache } from './statement-reuse.js';
 
 // PostgreSQL's bigint arrives as a string by default; every bigint here (ids, epoch milliseconds,
 // byte counts) fits in a double, so read them as numbers like SQLite does.
@@ -49,22 +50,6 @@ export interface OpenOptions {
 // Kysely prepares every statement anew; on the ping path that costs more than running it. The
 // same SQL text gets the same prepared statement. (Safe because Kysely never streams here: a
 // statement is always finished before the next query starts on the single connection.)
-const STATEMENT_CACHE_SIZE = 500;
-
-/** Prepared statements by SQL text, the oldest dropped first when full. */
-export function statementCache(prepare: (sql: string) => SQLite.Statement): (sql: string) => SQLite.Statement {
-  const cache = new Map<string, SQLite.Statement>();
-  return (sql) => {
-    let statement = cache.get(sql);
-    if (statement === undefined) {
-      statement = prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, statement);
-    }
-    return statement;
-  };
-}
-
 function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const prepare = statementCache((sql) => database.prepare(sql));
   return { close: () => database.close(), prepare: (sql: string): SqliteStatement => prepare(sql) };
@@ -75,13 +60,13 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
  * never run in the middle of another caller's open transaction on the shared connection.
  */
 function sqliteArrayReaders(db: Kysely<Database>, database: SQLite.Database): Pick<Store, 'readArrays' | 'readArrayChunks'> {
-  const prepare = statementCache((sql) => database.prepare(sql).raw(true));
   return {
-    readArrays: (query) => db.connection().execute(async () => prepare(query.sql).all(...query.parameters) as unknown[][]),
+    readArrays: (query) => db.connection().execute(async () => sqliteArrays(database, query)),
     readArrayChunks: (query, size, onChunk) =>
       db.connection().execute(async () => {
         let chunk: unknown[][] = [];
-        for (const row of prepare(query.sql).iterate(...query.parameters) as IterableIterator<unknown[]>) {
+        const rows = preparedStatement(database, query.sql).raw(true).iterate(...query.parameters) as IterableIterator<unknown[]>;
+        for (const row of rows) {
           chunk.push(row);
           if (chunk.length === size) {
             onChunk(chunk);

@@ -1,9 +1,25 @@
-// Keeping alerting's bursts on a few prepared statements. Preparing a statement costs SQLite more
-// than running it, and a statement's text changes with the length of its `IN (…)` list: lists of
-// ids are padded to a few fixed lengths, and the hot writes run as single-row statements prepared
-// once per connection.
+// Keeping hot paths on a few prepared statements. Preparing a statement costs SQLite more than
+// running it, and a statement's text changes with the length of its `IN (…)` list: lists of ids
+// are padded to a few fixed lengths, and the hot writes run as single-row statements prepared once
+// per connection.
 import type SQLite from 'better-sqlite3';
-import { statementCache } from './database.js';
+import type { CompiledQuery } from 'kysely';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/** Prepared statements by SQL text, the oldest dropped first when full. */
+export function statementCache(prepare: (sql: string) => SQLite.Statement): (sql: string) => SQLite.Statement {
+  const cache = new Map<string, SQLite.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
 
 /** The longest list of ids one statement takes. */
 export const MAX_IDS = 500;
@@ -29,9 +45,9 @@ export function idLists(ids: Iterable<number>): number[][] {
 const caches = new WeakMap<SQLite.Database, (text: string) => SQLite.Statement>();
 
 /**
- * The statement for this text on this connection, prepared on first use (the store's statement
- * cache, one per connection). It runs in whatever transaction the caller holds on the
- * connection: only for code inside a Kysely transaction.
+ * The statement for this text on this connection, prepared on first use (one cache per
+ * connection). It runs in whatever transaction is open on the connection: only for code that
+ * holds it (inside a Kysely transaction, or Kysely's connection).
  */
 export function preparedStatement(database: SQLite.Database, text: string): SQLite.Statement {
   let prepare = caches.get(database);
@@ -40,4 +56,12 @@ export function preparedStatement(database: SQLite.Database, text: string): SQLi
     caches.set(database, prepare);
   }
   return prepare(text);
+}
+
+/**
+ * A SELECT's rows as arrays, in the order of its columns (see row-arrays.ts), read at once on the
+ * connection, in the transaction the caller holds on it, if any.
+ */
+export function sqliteArrays(database: SQLite.Database, query: CompiledQuery): unknown[][] {
+  return preparedStatement(database, query.sql).raw(true).all(...query.parameters) as unknown[][];
 }
