@@ -4,11 +4,10 @@
 //       deadline to its flip being written and to its webhook arriving at the sink;
 //   (b) spike: 100,000 checks due in the same second; the time until every flip is written and
 //       every webhook has arrived.
-// The server is a child process (`lookout serve`) in real time; the sink runs in this process.
+// The server is a child process (`lookout serve`) in real time; the sink (webhook-sink.ts) runs in
+// this process.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +18,9 @@ import { insertChannel } from '../src/store/channels.js';
 import type { Store } from '../src/store/database.js';
 import { migrate, openStore } from '../src/store/database.js';
 import { startPgCluster } from '../test/support/pg-cluster.js';
-import { cpuSeconds, machineLine, machineTicks, spawnLookout } from './support.js';
+import { machineLine, machineTicks, spawnLookout, threadCpuSeconds } from './support.js';
+import type { Sink } from './webhook-sink.js';
+import { startSink } from './webhook-sink.js';
 import type { ChildServer } from './support.js';
 
 const LATENCY_CHECKS = Number(process.env.BENCH_LATENCY_CHECKS ?? 2_000);
@@ -30,56 +31,6 @@ const LEAD_MS = 5_000;
 const TARGET_P99_MS = 1_000;
 const TARGET_SPIKE_MS = 10_000;
 const ROWS_PER_INSERT = 1_000;
-
-/** A webhook receiver that notes when each check's alert arrived (the body is the check's UUID). */
-interface Sink {
-  url: string;
-  arrivals: Map<string, number>;
-  waitFor(count: number, timeoutMs: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startSink(): Promise<Sink> {
-  const arrivals = new Map<string, number>();
-  let waiter: { count: number; resolve(): void } | null = null;
-  // Lean, because during the spike it shares two cores with the server: the body (a UUID) read as
-  // one string, an empty 200 answer.
-  const server = http.createServer((request, response) => {
-    let code = '';
-    request.setEncoding('latin1');
-    request.on('data', (chunk: string) => (code += chunk));
-    request.on('end', () => {
-      if (!arrivals.has(code)) arrivals.set(code, Date.now());
-      response.end();
-      if (waiter && arrivals.size >= waiter.count) waiter.resolve();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    arrivals,
-    waitFor: (count, timeoutMs) =>
-      new Promise<void>((resolve, reject) => {
-        if (arrivals.size >= count) return resolve();
-        const timer = setTimeout(() => reject(new Error(`only ${arrivals.size} of ${count} alerts arrived in ${timeoutMs} ms`)), timeoutMs);
-        waiter = {
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            waiter = null;
-            resolve();
-          },
-        };
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 interface Fixture {
   projectId: number;
@@ -186,27 +137,30 @@ function peakRssMiB(server: ChildServer): string {
 
 /** Where the CPU went during a run: the server (and its main thread), this process (the sink), the machine. */
 class CpuSplit {
-  private readonly server: number | null;
-  private readonly serverMain: number | null;
+  private readonly threads: Map<number, number>;
   private readonly sink = process.cpuUsage();
   private readonly machine = machineTicks();
   private readonly started = performance.now();
 
   constructor(private readonly pid: number | undefined) {
-    this.server = cpuSeconds(pid);
-    this.serverMain = cpuSeconds(pid, pid);
+    this.threads = threadCpuSeconds(pid);
   }
 
   toString(): string {
     const seconds = (performance.now() - this.started) / 1000;
     const sink = process.cpuUsage(this.sink);
-    const server = (cpuSeconds(this.pid) ?? NaN) - (this.server ?? NaN);
-    const main = (cpuSeconds(this.pid, this.pid) ?? NaN) - (this.serverMain ?? NaN);
+    const used = [...threadCpuSeconds(this.pid)].map(([tid, total]) => ({ tid, used: total - (this.threads.get(tid) ?? 0) }));
+    const server = used.reduce((sum, t) => sum + t.used, 0);
+    const main = used.find((t) => t.tid === this.pid)?.used ?? NaN;
+    const others = used
+      .filter((t) => t.tid !== this.pid && t.used >= 0.1)
+      .sort((a, b) => b.used - a.used)
+      .map((t) => `${t.used.toFixed(1)} s`);
     const machine = machineTicks();
     const busy = machine && this.machine ? (machine.busy - this.machine.busy) / (machine.total - this.machine.total) : NaN;
     return (
-      `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s), ` +
-      `sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, machine ${(busy * 100).toFixed(0)}% busy`
+      `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s; ` +
+      `other threads ${others.join(', ') || 'none'}), sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, machine ${(busy * 100).toFixed(0)}% busy`
     );
   }
 }

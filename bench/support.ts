@@ -30,6 +30,20 @@ export function cpuSeconds(pid: number | undefined, thread?: number): number | n
   }
 }
 
+/** CPU seconds of each thread of a process (Linux), by thread id. */
+export function threadCpuSeconds(pid: number | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const seconds = cpuSeconds(pid, Number(tid));
+      if (seconds !== null) out.set(Number(tid), seconds);
+    }
+  } catch {
+    // The process is gone: no figures.
+  }
+  return out;
+}
+
 /** Busy and total CPU time of the whole machine so far (Linux), in clock ticks. */
 export function machineTicks(): { busy: number; total: number } | null {
   try {
