@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import { checkJson } from './http/api/healthchecks/check-json.js';
 import { PingIngest } from './ingest/ingest.js';
+import { ThreadSender } from './notify/thread-sender.js';
 import type { Store } from './store/database.js';
 import { migrate, openStore } from './store/database.js';
 
@@ -61,6 +62,7 @@ function bootstrapText(config: Config, result: NonNullable<Awaited<ReturnType<Ac
 
 function createAlerting(config: Config, store: Store, clock: Clock, logger: Logger): Alerting {
   const settings = pickIntegrationSettings(process.env);
+  const site = { name: config.siteName, root: config.siteRoot };
   return new Alerting(store, {
     clock,
     logger,
@@ -68,8 +70,9 @@ function createAlerting(config: Config, store: Store, clock: Clock, logger: Logg
     http: outboundHttpFromSettings(settings),
     settings,
     attemptTimeoutMs: config.notifyTimeoutMs,
+    sender: new ThreadSender({ settings, attemptTimeoutMs: config.notifyTimeoutMs, site, pingEndpoint: config.pingEndpoint }),
     context: {
-      site: { name: config.siteName, root: config.siteRoot },
+      site,
       renderCheckJson: (check, channelCodes) =>
         checkJson(check, channelCodes, { siteRoot: config.siteRoot, pingEndpoint: config.pingEndpoint, version: 3, readOnly: false, now: clock.now() }),
     },

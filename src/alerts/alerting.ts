@@ -7,6 +7,7 @@ import type { ContextSources } from '../notify/alert-context.js';
 import { ChannelService } from '../notify/channel-service.js';
 import { DeliveryWorkers } from '../notify/delivery.js';
 import type { ChannelRegistry } from '../notify/send.js';
+import type { AlertSender } from '../notify/sender.js';
 import type { Store } from '../store/database.js';
 import { DeadlineScheduler } from './scheduler.js';
 
@@ -20,6 +21,8 @@ export interface AlertingOptions {
   context: ContextSources;
   /** Per delivery attempt. */
   attemptTimeoutMs: number;
+  /** Where deliveries are sent from; by default the delivery workers' own thread. */
+  sender?: AlertSender;
   sleep?: Sleep;
 }
 
@@ -37,6 +40,7 @@ export class Alerting {
       tools,
       context: options.context,
       attemptTimeoutMs: options.attemptTimeoutMs,
+      ...(options.sender ? { sender: options.sender } : {}),
     });
     this.scheduler = new DeadlineScheduler(store, { ...shared, onQueued: () => this.delivery.nudge() });
     this.channels = new ChannelService(store, {

@@ -15,6 +15,7 @@ export interface ChannelSpec<Schema extends z.ZodTypeAny> {
   /** Defaults to "never a no-op". */
   isNoop?(config: z.output<Schema>, status: AlertStatus): boolean;
   send(config: z.output<Schema>, alert: AlertContext, env: SendEnvironment): Promise<void>;
+  members?(config: z.output<Schema>): readonly string[];
 }
 
 const errorMap: z.ZodErrorMap = (issue, ctx) => {
@@ -70,5 +71,6 @@ export function defineChannel<Schema extends z.ZodTypeAny>(
       }
       await spec.send(config, alert, env);
     },
+    ...(spec.members ? { members: spec.members } : {}),
   };
 }

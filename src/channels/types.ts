@@ -74,6 +74,11 @@ export interface ChannelDefinition<Config = unknown> {
   isNoop(config: Config, status: AlertStatus): boolean;
   /** Sends one notification; throws TransportError on failure. */
   send(config: Config, alert: AlertContext, env: SendEnvironment): Promise<void>;
+  /**
+   * The codes of the channels a send goes through (a group's members): the engine looks them up
+   * before the send and hands them over as `env.resolveGroup`.
+   */
+  members?(config: Config): readonly string[];
 }
 
 export interface SendEnvironment {

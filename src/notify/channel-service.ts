@@ -12,7 +12,9 @@ import {
   checkCodesOfChannel,
   deleteChannel,
   findChannelByCode,
+  findGroupMembers,
   insertChannel,
+  saveCorrectedConfig,
   updateChannel,
 } from '../store/channels.js';
 import { findCheckByCode } from '../store/checks.js';
@@ -22,7 +24,7 @@ import { insertFinishedNotification, listNotifications, logAttempts } from '../s
 import type { ChannelRow, ChannelUpdate, ProjectRow } from '../store/schema.js';
 import type { ContextSources } from './alert-context.js';
 import type { ChannelRegistry, SendTools } from './send.js';
-import { AttemptDeadlines, parseStoredConfig, sendWithTimeout } from './send.js';
+import { AttemptDeadlines, engineServices, parseStoredConfig, sendWithTimeout } from './send.js';
 
 export class ChannelNotFoundError extends Error {}
 export class ChannelForbiddenError extends Error {}
@@ -133,7 +135,11 @@ export class ChannelService {
     try {
       const definition = this.definition(channel.kind);
       const config = parseStoredConfig(definition, channel.value);
-      await sendWithTimeout(definition, config, this.testAlert(project, notificationId, now), this.options.tools, this.deadlines);
+      const members = definition.members ? await findGroupMembers(this.store.db, project.id, definition.members(config)) : null;
+      let corrected: unknown;
+      const services = engineServices(members, (value) => (corrected = value));
+      await sendWithTimeout(definition, config, this.testAlert(project, notificationId, now), this.options.tools, this.deadlines, services);
+      if (corrected !== undefined) await saveCorrectedConfig(this.store.db, channel.id, channel.value, JSON.stringify(corrected));
     } catch (thrown) {
       if (!(thrown instanceof TransportError || thrown instanceof ChannelInputError)) throw thrown;
       error = thrown.message;

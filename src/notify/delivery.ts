@@ -11,10 +11,9 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { ChannelDefinition } from '../channels/types.js';
 import { TransportError } from '../channels/types.js';
 import type { Clock, Sleep } from '../clock.js';
-import { findChannelsByIds } from '../store/channels.js';
+import { findChannelsByIds, findGroupMembers, saveCorrectedConfig } from '../store/channels.js';
 import type { Store } from '../store/database.js';
 import type { AlertSubject, AttemptOutcome, AttemptResult, ClaimedNotification, LastPing } from '../store/notifications.js';
 import {
@@ -27,14 +26,15 @@ import {
 } from '../store/notifications.js';
 import type { ChannelRow } from '../store/schema.js';
 import type { ContextSources } from './alert-context.js';
-import { buildAlertContext } from './alert-context.js';
 import { BatchWriter } from './batch-writer.js';
 import { DueLoop } from './due-loop.js';
 import type { RateLimit } from './rate-limiter.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_DELAYS_MS, nextAttemptAt } from './retry-policy.js';
 import type { ChannelRegistry, SendTools } from './send.js';
-import { AttemptDeadlines, parseStoredConfig, sendWithTimeout } from './send.js';
+import { AttemptDeadlines, ChannelConfigs } from './send.js';
+import type { AlertSender, SendLimits } from './sender.js';
+import { InProcessSender } from './sender.js';
 
 export interface DeliveryOptions {
   clock: Clock;
@@ -42,6 +42,8 @@ export interface DeliveryOptions {
   registry: ChannelRegistry;
   tools: SendTools;
   context: ContextSources;
+  /** Where sends run; by default on this thread, with `tools` and `context`. */
+  sender?: AlertSender;
   sleep?: Sleep;
   /** Names this process in the attempt log. */
   workerId?: string;
@@ -144,7 +146,6 @@ export class DeliveryWorkers {
   /** Rows this worker holds at most (in flight and waiting in lanes). */
   private readonly maxHeld: number;
   private readonly attemptTimeoutMs: number;
-  private readonly deadlines: AttemptDeadlines;
   private readonly leaseMs: number;
   /** How long a claimed row may wait in its lane before its lease is too short for an attempt. */
   private readonly maxWaitMs: number;
@@ -158,8 +159,12 @@ export class DeliveryWorkers {
   private readonly ready = new Set<Lane>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly finishWaiters: (() => void)[] = [];
-  /** Parsed configurations by channel, while the stored value stays the same. */
-  private readonly configs = new Map<number, { kind: string; value: string; config: unknown }>();
+  private readonly configs = new ChannelConfigs();
+  private readonly sender: AlertSender;
+  private readonly limits: SendLimits;
+  /** Sends handed to the sender at once, per channel and in all (see AlertSender.queues). */
+  private readonly launchPerChannel: number;
+  private readonly launchTotal: number;
   private held = 0;
   /** Stopping: nothing more is started. */
   private stopping = false;
@@ -186,7 +191,10 @@ export class DeliveryWorkers {
     this.claimSize = options.claimSize ?? 1000;
     this.maxHeld = this.concurrency + this.claimSize;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
-    this.deadlines = new AttemptDeadlines(this.attemptTimeoutMs);
+    this.sender = options.sender ?? new InProcessSender(this.clock, options.tools, options.context, new AttemptDeadlines(this.attemptTimeoutMs));
+    this.limits = { perChannel: this.perChannel, total: this.concurrency };
+    this.launchPerChannel = this.sender.queues ? Infinity : this.perChannel;
+    this.launchTotal = this.sender.queues ? Infinity : this.concurrency;
     this.leaseMs = options.leaseMs ?? 2 * this.attemptTimeoutMs;
     // With the default lease of two attempts, half an attempt's time: the attempt and the writing
     // of its result still fit in the lease with time to spare.
@@ -218,6 +226,8 @@ export class DeliveryWorkers {
     await this.loop.stop();
     // What a claim in progress brought.
     this.giveBackWaiting();
+    // A sender that queues hands back what it has not started before the rest is waited for.
+    await this.sender.close();
     await this.settle();
     this.stopping = false;
   }
@@ -391,8 +401,8 @@ export class DeliveryWorkers {
   private pump(): void {
     if (this.stopping) return;
     for (const lane of [...this.ready]) {
-      if (this.activeTotal >= this.concurrency) return;
-      while (lane.active < this.perChannel && this.activeTotal < this.concurrency) {
+      if (this.activeTotal >= this.launchTotal) return;
+      while (lane.active < this.launchPerChannel && this.activeTotal < this.launchTotal) {
         const next = lane.waiting.shift();
         if (!next) break;
         this.launch(lane, next);
@@ -445,61 +455,63 @@ export class DeliveryWorkers {
     this.results.add(givenBack(claimed, this.workerId, now));
   }
 
-  /** Sends one claimed row, unless its lease ran too short while it waited. */
+  /**
+   * Sends one claimed row, unless its lease ran too short while it waited (here, or in a sender
+   * that queues), or records why it is not sent.
+   */
   private async attempt(claimed: Claimed): Promise<AttemptResult> {
-    const started = this.clock.now();
-    if (started > claimed.startBy) {
-      this.givenBack++;
-      return givenBack(claimed, this.workerId, started);
-    }
-    const startedAt = performance.now();
-    const result = (outcome: AttemptOutcome): AttemptResult => ({
-      notificationId: claimed.row.id,
-      channelId: claimed.row.channel_id,
+    const { row, channel, subject, lastPing } = claimed;
+    const now = this.clock.now();
+    const result = (outcome: AttemptOutcome, started = now, duration = 0): AttemptResult => ({
+      notificationId: row.id,
+      channelId: row.channel_id,
       token: claimed.token,
       worker: this.workerId,
       started,
-      duration: Math.round(performance.now() - startedAt),
+      duration,
       outcome,
     });
-    return this.deliver(claimed, started, result);
-  }
-
-  private async deliver(
-    { row, channel, subject, lastPing }: Claimed,
-    started: number,
-    result: (outcome: AttemptOutcome) => AttemptResult,
-  ): Promise<AttemptResult> {
+    if (now > claimed.startBy) {
+      this.givenBack++;
+      return givenBack(claimed, this.workerId, now);
+    }
     if (!channel || channel.disabled === 1) return result({ kind: 'dropped', error: 'The channel is disabled' });
     if (!subject) return result({ kind: 'dropped', error: 'The check does not exist any more' });
     const definition = this.options.registry.get(channel.kind);
     if (!definition) return result({ kind: 'dropped', error: `Unknown channel kind "${channel.kind}"` });
+    let config: unknown;
     try {
-      const config = this.configOf(channel, definition);
-      if (definition.isNoop(config, row.status)) {
-        return result({ kind: 'dropped', error: `The channel sends nothing for "${row.status}"` });
-      }
-      if (!this.limiter.take(channel.id, channel.kind, started)) {
-        return result({ kind: 'deferred', nextAttemptAt: this.limiter.availableAt(channel.id, channel.kind, started) });
-      }
-      const alert = buildAlertContext(this.options.context, subject, row, lastPing);
-      await sendWithTimeout(definition, config, alert, this.options.tools, this.deadlines);
-      return result({ kind: 'sent' });
-    } catch (thrown) {
-      const error = thrown instanceof TransportError ? thrown : new TransportError(String(thrown));
-      if (error.permanent) return result({ kind: 'failed', error: error.message, permanent: true });
-      const retryAt = nextAttemptAt(row.attempts, this.clock.now(), this.retryDelays);
-      if (retryAt === null) return result({ kind: 'failed', error: error.message, permanent: false });
-      return result({ kind: 'retry', nextAttemptAt: retryAt, error: error.message });
+      config = this.configs.get(channel, definition);
+    } catch (error) {
+      return result({ kind: 'failed', error: (error as Error).message, permanent: error instanceof TransportError && error.permanent });
     }
+    if (definition.isNoop(config, row.status)) return result({ kind: 'dropped', error: `The channel sends nothing for "${row.status}"` });
+    if (!this.limiter.take(channel.id, channel.kind, now)) {
+      return result({ kind: 'deferred', nextAttemptAt: this.limiter.availableAt(channel.id, channel.kind, now) });
+    }
+    const members = definition.members ? await findGroupMembers(this.store.db, channel.project_id, definition.members(config)) : null;
+    const job = { channel, definition, config, subject, event: row, lastPing, members, now, startBy: claimed.startBy, limits: this.limits };
+    const report = await this.sender.send(job);
+    if (report.started === null) {
+      this.givenBack++;
+      return givenBack(claimed, this.workerId, this.clock.now());
+    }
+    if (report.corrected !== undefined) await this.saveCorrected(channel, report.corrected);
+    const { error, started, duration } = report;
+    if (error === null) return result({ kind: 'sent' }, started, duration);
+    if (error.permanent) return result({ kind: 'failed', error: error.message, permanent: true }, started, duration);
+    const retryAt = nextAttemptAt(row.attempts, this.clock.now(), this.retryDelays);
+    if (retryAt === null) return result({ kind: 'failed', error: error.message, permanent: false }, started, duration);
+    return result({ kind: 'retry', nextAttemptAt: retryAt, error: error.message }, started, duration);
   }
 
-  private configOf(channel: ChannelRow, definition: ChannelDefinition): unknown {
-    const cached = this.configs.get(channel.id);
-    if (cached && cached.kind === channel.kind && cached.value === channel.value) return cached.config;
-    const config = parseStoredConfig(definition, channel.value);
-    this.configs.set(channel.id, { kind: channel.kind, value: channel.value, config });
-    return config;
+  /** Stores a configuration the integration corrected; the send went through either way. */
+  private async saveCorrected(channel: ChannelRow, corrected: unknown): Promise<void> {
+    try {
+      await saveCorrectedConfig(this.store.db, channel.id, channel.value, JSON.stringify(corrected));
+    } catch (error) {
+      this.options.logger.warn({ err: error, channelId: channel.id }, 'could not store the corrected channel configuration');
+    }
   }
 
   private async writeResults(batch: AttemptResult[]): Promise<void> {

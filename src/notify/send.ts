@@ -3,8 +3,9 @@
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { OutboundHttp } from '../channels/http.js';
-import type { AlertContext, ChannelDefinition } from '../channels/types.js';
+import type { AlertContext, ChannelDefinition, GroupMember, SendEnvironment } from '../channels/types.js';
 import { ChannelConfigError, TransportError } from '../channels/types.js';
+import type { ChannelRow } from '../store/schema.js';
 
 /** Kind → definition; src/channels/registry.ts in production, a test's own in tests. */
 export interface ChannelRegistry {
@@ -14,6 +15,20 @@ export interface ChannelRegistry {
 export interface SendTools {
   http: OutboundHttp;
   settings: Record<string, string | undefined>;
+}
+
+/** What a send may ask of the engine beyond HTTP (see SendEnvironment). */
+export type EngineServices = Pick<SendEnvironment, 'resolveGroup' | 'saveConfig'>;
+
+/**
+ * The engine's services for one send: the group's members, looked up before the send, and a
+ * corrected configuration handed to `corrected` for the engine to store after it.
+ */
+export function engineServices(members: readonly GroupMember[] | null, corrected: (value: unknown) => void): EngineServices {
+  return {
+    ...(members ? { resolveGroup: async (codes: readonly string[]) => members.filter((m) => codes.includes(m.code)) } : {}),
+    saveConfig: async (value: unknown) => corrected(value),
+  };
 }
 
 /** A channel's stored configuration: JSON as saved through the API, or a Healthchecks text value. */
@@ -32,6 +47,20 @@ export function parseStoredConfig(definition: ChannelDefinition, value: string):
   } catch (error) {
     if (error instanceof ChannelConfigError) throw new TransportError(`Invalid configuration: ${error.message}`, true);
     throw error;
+  }
+}
+
+/** Parsed channel configurations, kept while a channel's stored kind and value stay the same. */
+export class ChannelConfigs {
+  private readonly parsed = new Map<number, { kind: string; value: string; config: unknown }>();
+
+  /** The channel's configuration; a permanent TransportError when it no longer validates. */
+  get(channel: Pick<ChannelRow, 'id' | 'kind' | 'value'>, definition: ChannelDefinition): unknown {
+    const cached = this.parsed.get(channel.id);
+    if (cached && cached.kind === channel.kind && cached.value === channel.value) return cached.config;
+    const config = parseStoredConfig(definition, channel.value);
+    this.parsed.set(channel.id, { kind: channel.kind, value: channel.value, config });
+    return config;
   }
 }
 
@@ -125,9 +154,10 @@ export async function sendWithTimeout(
   alert: AlertContext,
   tools: SendTools,
   deadlines: AttemptDeadlines,
+  services: EngineServices = {},
 ): Promise<void> {
   try {
-    await deadlines.run((signal) => definition.send(config, alert, { ...tools, signal }));
+    await deadlines.run((signal) => definition.send(config, alert, { ...tools, ...services, signal }));
   } catch (error) {
     if (error instanceof TransportError) throw error;
     // A bug in an integration is a failed attempt, not a crashed worker.

@@ -44,6 +44,28 @@ export async function updateChannel(db: Executor, id: number, fields: ChannelUpd
 }
 
 /** Deletes a channel; its assignments and notifications go with it (ON DELETE CASCADE). */
+/** A group's members: the project's channels with these codes, leaving out disabled and group channels. */
+export async function findGroupMembers(db: Executor, projectId: number, codes: readonly string[]): Promise<Pick<ChannelRow, 'code' | 'kind' | 'value'>[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('channels')
+    .select(['code', 'kind', 'value'])
+    .where('project_id', '=', projectId)
+    .where('code', 'in', [...codes])
+    .where('disabled', '=', 0)
+    .where('kind', '<>', 'group')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * Stores a configuration an integration corrected while sending (Telegram's migrated chat id),
+ * unless the channel was changed meanwhile: its owner's edit wins.
+ */
+export async function saveCorrectedConfig(db: Executor, channelId: number, sentWith: string, corrected: string): Promise<void> {
+  await db.updateTable('channels').set({ value: corrected }).where('id', '=', channelId).where('value', '=', sentWith).execute();
+}
+
 export async function deleteChannel(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('channels').where('id', '=', id).execute();
 }

@@ -127,6 +127,14 @@ describe.each(DIALECTS)('channels API on %s', (dialect) => {
     expect((await call('GET', `/channels/${channel.code}`, { key: project.apiKey })).status).toBe(404);
   });
 
+  it('test-sends a group through its members', async () => {
+    const { channel: member } = await webhook(project, 'member');
+    const { channel: group } = await server.alerting.channels.create(project.project, { kind: 'group', name: 'everyone', config: { channels: [member.code] } });
+    const sent = standIn.requests.length;
+    expect(await call('POST', `/channels/${group.code}/test`, { key: project.apiKey })).toMatchObject({ status: 200, json: { ok: true, error: '' } });
+    expect(standIn.requests.slice(sent)).toMatchObject([{ method: 'POST', path: '/down', body: 'TEST is down' }]);
+  });
+
   it('sends a test notification and reports the outcome', async () => {
     const { channel } = await webhook(project, 'tested');
     const sent = standIn.requests.length;

@@ -47,6 +47,7 @@ export function createGroupDefinition(definitionOf: (kind: string) => ChannelDef
     kind: 'group',
     label: 'Group',
     schema: groupConfig,
+    members: (config) => config.channels,
     async send(config, alert, env) {
       if (!env.resolveGroup) throw new TransportError('Group notifications are not available');
       const members = await env.resolveGroup(config.channels);
