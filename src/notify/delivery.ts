@@ -216,6 +216,7 @@ export class DeliveryWorkers {
   }
 
   start(): void {
+    this.sender.open();
     this.loop.start();
   }
 

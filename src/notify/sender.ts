@@ -57,6 +57,8 @@ export interface AlertSender {
    * the next one.
    */
   readonly queues: boolean;
+  /** Gets ready to send, so that the first alert does not wait for a thread to start. */
+  open(): void;
   /** Sends within the attempt's time limit; never rejects. */
   send(job: SendJob): Promise<SendReport>;
   /** Lets the sends in flight finish and frees what the sender holds; a later send starts afresh. */
@@ -73,6 +75,8 @@ export class InProcessSender implements AlertSender {
     private readonly context: ContextSources,
     private readonly deadlines: AttemptDeadlines,
   ) {}
+
+  open(): void {}
 
   async send(job: SendJob): Promise<SendReport> {
     const started = this.clock.now();

@@ -70,8 +70,12 @@ export class ThreadSender implements AlertSender {
 
   constructor(private readonly setup: SenderThreadSetup) {}
 
+  /** Starts the thread now rather than on the first send (loading it takes a moment). */
+  open(): void {
+    this.thread ??= this.start();
+  }
+
   send(job: SendJob): Promise<SendReport> {
-    // Started on the first send: a process that never alerts never pays for a thread.
     const thread = this.thread ?? this.start();
     const id = this.nextId++;
     const { code, status, reason, event_at, downtime } = job.event;
