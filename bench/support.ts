@@ -107,7 +107,10 @@ export async function spawnBareServer(): Promise<ChildServer> {
   return spawnServer(['-e', code], {}, port);
 }
 
-/** A Lookout server on the given database; `nodeArgs` go to node (`--cpu-prof`…). */
+/**
+ * A Lookout server on the given database: the compiled build, as `npm start` runs it (the bench
+ * scripts build it first); `nodeArgs` go to node (`--cpu-prof`…).
+ */
 export async function spawnLookout(
   databaseUrl: string,
   extraEnv: Record<string, string> = {},
@@ -115,7 +118,7 @@ export async function spawnLookout(
 ): Promise<ChildServer> {
   const port = await freePort();
   return spawnServer(
-    [...nodeArgs, '--import', 'tsx', 'src/cli/index.ts', 'serve'],
+    [...nodeArgs, 'bin/lookout.js', 'serve'],
     { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv },
     port,
   );
