@@ -70,9 +70,36 @@ async function send(job: WireJob): Promise<void> {
 
 // ---- the queue ----
 
-interface ChannelQueue {
-  active: number;
-  waiting: WireJob[];
+/** A channel's sends in flight, and those waiting (a FIFO: Array.shift moves the whole array). */
+class ChannelQueue {
+  active = 0;
+  private jobs: WireJob[] = [];
+  private head = 0;
+
+  get waiting(): number {
+    return this.jobs.length - this.head;
+  }
+
+  push(job: WireJob): void {
+    this.jobs.push(job);
+  }
+
+  take(): WireJob {
+    const job = this.jobs[this.head] as WireJob;
+    this.jobs[this.head++] = undefined as unknown as WireJob;
+    if (this.head === this.jobs.length) {
+      this.jobs = [];
+      this.head = 0;
+    }
+    return job;
+  }
+
+  takeAll(): WireJob[] {
+    const jobs = this.jobs.slice(this.head);
+    this.jobs = [];
+    this.head = 0;
+    return jobs;
+  }
 }
 
 let limits: SendLimits = { perChannel: 1, total: 1 };
@@ -87,10 +114,10 @@ function enqueue(job: WireJob): void {
   const channelId = job[2];
   let queue = queues.get(channelId);
   if (!queue) {
-    queue = { active: 0, waiting: [] };
+    queue = new ChannelQueue();
     queues.set(channelId, queue);
   }
-  queue.waiting.push(job);
+  queue.push(job);
   waitingTurn.add(channelId);
 }
 
@@ -99,12 +126,10 @@ function startWhatFits(): void {
   for (const channelId of [...waitingTurn]) {
     if (active >= limits.total) return;
     const queue = queues.get(channelId) as ChannelQueue;
-    while (queue.active < limits.perChannel && active < limits.total && queue.waiting.length > 0) {
-      start(channelId, queue, queue.waiting.shift() as WireJob);
-    }
+    while (queue.active < limits.perChannel && active < limits.total && queue.waiting > 0) start(channelId, queue, queue.take());
     waitingTurn.delete(channelId);
     // A channel with sends left goes to the back of the turn.
-    if (queue.waiting.length > 0) waitingTurn.add(channelId);
+    if (queue.waiting > 0) waitingTurn.add(channelId);
   }
 }
 
@@ -114,7 +139,7 @@ function start(channelId: number, queue: ChannelQueue, job: WireJob): void {
   void send(job).finally(() => {
     queue.active--;
     active--;
-    if (queue.active === 0 && queue.waiting.length === 0) queues.delete(channelId);
+    if (queue.active === 0 && queue.waiting === 0) queues.delete(channelId);
     startWhatFits();
     if (active === 0) allDone?.();
   });
@@ -123,7 +148,7 @@ function start(channelId: number, queue: ChannelQueue, job: WireJob): void {
 /** Stopping: what has not started goes back untried, what is in flight finishes, then the thread ends. */
 async function close(): Promise<void> {
   closing = true;
-  for (const queue of queues.values()) for (const job of queue.waiting.splice(0)) report(notStarted(job));
+  for (const queue of queues.values()) for (const job of queue.takeAll()) report(notStarted(job));
   waitingTurn.clear();
   if (active > 0) await new Promise<void>((resolve) => (allDone = resolve));
   postResults();
