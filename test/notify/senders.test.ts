@@ -148,6 +148,28 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
       }
     });
 
+    it('fails the sends of a thread that dies, to be retried later', async () => {
+      const channel = await webhook('/after-crash');
+      const check = await overdueCheck([channel], 'thread crash');
+      // Settings the thread cannot even read: it dies while loading, with the sends handed to it.
+      const broken = new ThreadSender({
+        settings: null as unknown as Record<string, string>,
+        attemptTimeoutMs: 1_000,
+        site: { name: 'Lookout', root: 'http://lookout.test' },
+        pingEndpoint: 'http://lookout.test/ping/',
+      });
+      const alerting = alertingFor(store, systemClock, registry, { sender: broken, attemptTimeoutMs: 1_000 });
+      try {
+        await alerting.tick();
+      } finally {
+        await alerting.delivery.stop();
+      }
+      const [row] = await notificationsOf(store, check.id);
+      expect(row).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(row?.error).toMatch(/^The delivery thread stopped: /);
+      expect(stand.requests.filter((r) => r.path === '/after-crash')).toEqual([]);
+    });
+
     it('hands back the sends it has not started when delivery stops, untried', async () => {
       const receiver = await slowReceiver('never');
       try {
