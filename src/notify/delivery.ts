@@ -5,6 +5,8 @@
 // concurrently, no channel may take more than its share of them, and a channel keeps only about as
 // many rows as it took in the last two seconds (the rest is given back at once), so one slow or
 // dead destination never holds up the others nor sits on rows another worker could send.
+// The sends themselves go through a sender (sender.ts): on this thread, or, in the server, on a
+// thread of its own that queues them and keeps to the same shares.
 // A process that dies mid-send leaves its rows to come due again when their lease ends
 // (at-least-once); a row that was recorded as sent is never claimed again.
 import crypto from 'node:crypto';
