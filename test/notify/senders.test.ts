@@ -148,6 +148,28 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
       }
     });
 
+    it("renders a webhook's $JSON on the thread as the API shows the check", async () => {
+      stand.reset();
+      const channel = await addChannel(store, project, 'webhook', { method_down: 'POST', url_down: `${stand.url}/json`, body_down: '$JSON' });
+      const check = await overdueCheck([channel], 'json on the thread');
+      const alerting = alertingFor(store, systemClock, registry, deliveryOptions('on a thread of its own', {}));
+      try {
+        await alerting.tick();
+      } finally {
+        await alerting.delivery.stop();
+      }
+      const [request] = stand.requests;
+      expect(request?.json()).toMatchObject({
+        name: 'json on the thread',
+        status: 'down',
+        ping_url: `http://lookout.test/ping/${check.code}`,
+        update_url: `http://lookout.test/api/v3/checks/${check.code}`,
+        channels: channel.code,
+        timeout: 60,
+        grace: 60,
+      });
+    });
+
     it('fails the sends of a thread that dies, to be retried later', async () => {
       const channel = await webhook('/after-crash');
       const check = await overdueCheck([channel], 'thread crash');
