@@ -350,8 +350,9 @@ export class DeliveryWorkers {
         lastPing: checkId === null ? undefined : pings.get(lastPingKey(checkId, row.event_at)),
       });
     }
-    this.pump();
+    // Trimmed before anything starts: a sender that queues is handed every row a lane keeps.
     this.trimLanes(now);
+    this.pump();
     return rows.length;
   }
 

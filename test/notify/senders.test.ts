@@ -192,6 +192,32 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
       expect(stand.requests.filter((r) => r.path === '/after-crash')).toEqual([]);
     });
 
+    it('is handed no more of a dead destination’s rows than its share, so the others go on', async () => {
+      const dead = await slowReceiver('never');
+      stand.reset();
+      try {
+        const deadChannel = await webhook('/dead', dead.url);
+        const liveChannel = await webhook('/live');
+        // The dead destination's rows come first in the outbox and fill a whole claim.
+        for (let i = 0; i < 10; i++) await overdueCheck([deadChannel], `dead ${i}`);
+        for (let i = 0; i < 10; i++) await overdueCheck([liveChannel], `live ${i}`);
+        // A long attempt timeout: a row handed over stays there for seconds before going back.
+        const options = { perChannel: 2, concurrency: 4, claimSize: 10, attemptTimeoutMs: 10_000 };
+        const alerting = alertingFor(store, systemClock, registry, deliveryOptions('on a thread of its own', {}, options));
+        await alerting.scheduler.runDue();
+        alerting.delivery.start();
+        try {
+          await expect.poll(() => stand.requests.filter((r) => r.path === '/live').length, { timeout: 4_000 }).toBe(10);
+          expect(dead.seen.mostAtOnce).toBe(2);
+        } finally {
+          await dead.close();
+          await alerting.delivery.stop();
+        }
+      } finally {
+        await dead.close();
+      }
+    });
+
     it('hands back the sends it has not started when delivery stops, untried', async () => {
       const receiver = await slowReceiver('never');
       try {
