@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import type { GroupMember } from '../channels/types.js';
 import { TransportError } from '../channels/types.js';
 import type { Clock, Sleep } from '../clock.js';
 import { findChannelsByIds, findGroupMembers, saveCorrectedConfig } from '../store/channels.js';
@@ -72,6 +73,8 @@ interface Claimed {
   channel: ChannelRow | undefined;
   subject: AlertSubject | undefined;
   lastPing: LastPing | undefined;
+  /** For a channel that sends through others (a group): those channels, as the claim found them. */
+  members: GroupMember[] | null;
 }
 
 /** A claimed row not attempted, handed back due at once (its attempt not counted) for whoever claims it next. */
@@ -338,6 +341,7 @@ export class DeliveryWorkers {
       lastPingsAtOrBefore(db, rows.flatMap((r) => (r.check_id === null ? [] : [{ checkId: r.check_id, at: r.event_at }]))),
     ]);
     const channelById = new Map(channels.map((c) => [c.id, c]));
+    const members = await this.groupMembers(channels);
     const startBy = now + this.maxWaitMs;
     for (const row of rows) {
       const checkId = row.check_id;
@@ -348,12 +352,31 @@ export class DeliveryWorkers {
         channel: channelById.get(row.channel_id),
         subject: checkId === null ? undefined : subjects.get(checkId),
         lastPing: checkId === null ? undefined : pings.get(lastPingKey(checkId, row.event_at)),
+        members: members.get(row.channel_id) ?? null,
       });
     }
     // Trimmed before anything starts: a sender that queues is handed every row a lane keeps.
     this.trimLanes(now);
     this.pump();
     return rows.length;
+  }
+
+  /** The members of the group channels among these, once per claim rather than once per send. */
+  private async groupMembers(channels: ChannelRow[]): Promise<Map<number, GroupMember[]>> {
+    const out = new Map<number, GroupMember[]>();
+    for (const channel of channels) {
+      const definition = this.options.registry.get(channel.kind);
+      if (!definition?.members) continue;
+      let codes: readonly string[];
+      try {
+        codes = definition.members(this.configs.get(channel, definition));
+      } catch {
+        // A configuration that no longer validates fails the attempt itself.
+        continue;
+      }
+      out.set(channel.id, await findGroupMembers(this.store.db, channel.project_id, codes));
+    }
+    return out;
   }
 
   /**
@@ -464,7 +487,7 @@ export class DeliveryWorkers {
    * that queues), or records why it is not sent.
    */
   private async attempt(claimed: Claimed): Promise<AttemptResult> {
-    const { row, channel, subject, lastPing } = claimed;
+    const { row, channel, subject, lastPing, members } = claimed;
     const now = this.clock.now();
     const result = (outcome: AttemptOutcome, started = now, duration = 0): AttemptResult => ({
       notificationId: row.id,
@@ -493,7 +516,6 @@ export class DeliveryWorkers {
     if (!this.limiter.take(channel.id, channel.kind, now)) {
       return result({ kind: 'deferred', nextAttemptAt: this.limiter.availableAt(channel.id, channel.kind, now) });
     }
-    const members = definition.members ? await findGroupMembers(this.store.db, channel.project_id, definition.members(config)) : null;
     const job = { channel, definition, config, subject, event: row, lastPing, members, now, startBy: claimed.startBy, limits: this.limits };
     const report = await this.sender.send(job);
     if (report.started === null) {
