@@ -53,8 +53,8 @@ export interface SendReport {
 export interface AlertSender {
   /**
    * True when the sender runs sends elsewhere and queues them, keeping to the per-channel and
-   * total limits itself: the workers then hand it every row they hold, so that it never waits for
-   * the next one.
+   * total limits itself: the workers then hand it every row a lane keeps (about two seconds' worth
+   * of what its channel takes), so that it never waits for the next one.
    */
   readonly queues: boolean;
   /** Gets ready to send, so that the first alert does not wait for a thread to start. */

@@ -1,7 +1,7 @@
 // Sends on a thread of their own. In a burst of alerts (the top of the hour), the HTTP requests cost
 // the delivery workers' thread as much CPU as writing the flips, claiming the notifications and
 // recording their results together; here they run beside that work, on another core.
-// The workers hand over every row they hold, not just as many as may be in flight: the thread
+// The workers hand over every row a lane keeps, not just as many as may be in flight: the thread
 // queues them per channel and keeps to the limits itself, so that it starts the next send the
 // moment one ends instead of waiting for the workers' thread, which may be busy writing a batch
 // of flips. Sends handed over in the same turn of the event loop cross as one message; results
