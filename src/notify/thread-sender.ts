@@ -109,10 +109,20 @@ export class ThreadSender implements AlertSender {
 
   /** Hands this turn's sends to the thread (the outbox only ever holds the current thread's). */
   private flush(): void {
-    if (this.thread === null || this.limits === null || this.outbox.length === 0) return;
+    const thread = this.thread;
+    if (thread === null || this.limits === null || this.outbox.length === 0) return;
     const jobs = this.outbox;
     this.outbox = [];
-    this.thread.worker.postMessage({ kind: 'send', limits: this.limits, jobs } satisfies ToSenderThread);
+    try {
+      thread.worker.postMessage({ kind: 'send', limits: this.limits, jobs } satisfies ToSenderThread);
+    } catch (error) {
+      // A value that cannot cross (it never should) fails these sends, not the process.
+      const failed = new TransportError(`Could not hand the send to the delivery thread: ${(error as Error).message}`);
+      for (const [id] of jobs) {
+        thread.pending.get(id)?.({ started: Date.now(), duration: 0, error: failed });
+        thread.pending.delete(id);
+      }
+    }
   }
 
   private start(): SenderThread {

@@ -11,6 +11,7 @@ import { systemClock } from '../../src/clock.js';
 import type { DeliveryOptions } from '../../src/notify/delivery.js';
 import { ThreadSender } from '../../src/notify/thread-sender.js';
 import type { Store } from '../../src/store/database.js';
+import type { AlertSubject } from '../../src/store/notifications.js';
 import type { ChannelRow, ProjectRow } from '../../src/store/schema.js';
 import { DIALECTS, newTestStore } from '../support/databases.js';
 import type { StandIn } from '../support/stand-in.js';
@@ -215,6 +216,29 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
         }
       } finally {
         await dead.close();
+      }
+    });
+
+    it('fails a send whose data cannot cross to the thread, and goes on', async () => {
+      const sender = new ThreadSender({ settings: {}, attemptTimeoutMs: 1_000, site: { name: 'Lookout', root: 'http://lookout.test' }, pingEndpoint: 'http://lookout.test/ping/' });
+      try {
+        const report = await sender.send({
+          channel: { id: 1, kind: 'webhook', value: '{}' },
+          definition: channelDefinition('webhook') as NonNullable<ReturnType<typeof channelDefinition>>,
+          config: {},
+          // A function cannot be copied to another thread.
+          subject: { check: { name: () => 'not data' } } as unknown as AlertSubject,
+          event: { code: 'n', status: 'down', reason: 'timeout', event_at: 0, downtime: null },
+          lastPing: undefined,
+          members: null,
+          now: Date.now(),
+          startBy: Date.now() + 60_000,
+          limits: { perChannel: 1, total: 1 },
+        });
+        expect(report.error?.message).toMatch(/^Could not hand the send to the delivery thread: /);
+        expect(report.error?.permanent).toBe(false);
+      } finally {
+        await sender.close();
       }
     });
 
