@@ -132,7 +132,8 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
     }
 
     it('keeps to the per-channel share of sends in flight while it holds more', async () => {
-      const receiver = await slowReceiver(40);
+      // Long enough that both sends of a pair are surely open together, even on a loaded machine.
+      const receiver = await slowReceiver(200);
       try {
         const channel = await webhook('/slow', receiver.url);
         const checks = await Promise.all(Array.from({ length: 8 }, (_, i) => overdueCheck([channel], `share ${i}`)));
