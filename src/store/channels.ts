@@ -43,7 +43,6 @@ export async function updateChannel(db: Executor, id: number, fields: ChannelUpd
   return db.updateTable('channels').set(fields).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
-/** Deletes a channel; its assignments and notifications go with it (ON DELETE CASCADE). */
 /** A group's members: the project's channels with these codes, leaving out disabled and group channels. */
 export async function findGroupMembers(db: Executor, projectId: number, codes: readonly string[]): Promise<Pick<ChannelRow, 'code' | 'kind' | 'value'>[]> {
   if (codes.length === 0) return [];
@@ -66,6 +65,7 @@ export async function saveCorrectedConfig(db: Executor, channelId: number, sentW
   await db.updateTable('channels').set({ value: corrected }).where('id', '=', channelId).where('value', '=', sentWith).execute();
 }
 
+/** Deletes a channel; its assignments and notifications go with it (ON DELETE CASCADE). */
 export async function deleteChannel(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('channels').where('id', '=', id).execute();
 }
