@@ -478,8 +478,13 @@ export class DeliveryWorkers {
   }
 
   private giveBack(claimed: Claimed, now: number): void {
+    this.results.add(this.untried(claimed, now));
+  }
+
+  /** The result of a row given back untried, counted so that runDue looks again. */
+  private untried(claimed: Claimed, now: number): AttemptResult {
     this.givenBack++;
-    this.results.add(givenBack(claimed, this.workerId, now));
+    return givenBack(claimed, this.workerId, now);
   }
 
   /**
@@ -498,10 +503,7 @@ export class DeliveryWorkers {
       duration,
       outcome,
     });
-    if (now > claimed.startBy) {
-      this.givenBack++;
-      return givenBack(claimed, this.workerId, now);
-    }
+    if (now > claimed.startBy) return this.untried(claimed, now);
     if (!channel || channel.disabled === 1) return result({ kind: 'dropped', error: 'The channel is disabled' });
     if (!subject) return result({ kind: 'dropped', error: 'The check does not exist any more' });
     const definition = this.options.registry.get(channel.kind);
@@ -518,10 +520,7 @@ export class DeliveryWorkers {
     }
     const job = { channel, definition, config, subject, event: row, lastPing, members, now, startBy: claimed.startBy, limits: this.limits };
     const report = await this.sender.send(job);
-    if (report.started === null) {
-      this.givenBack++;
-      return givenBack(claimed, this.workerId, this.clock.now());
-    }
+    if (report.started === null) return this.untried(claimed, this.clock.now());
     if (report.corrected !== undefined) await this.saveCorrected(channel, report.corrected);
     const { error, started, duration } = report;
     if (error === null) return result({ kind: 'sent' }, started, duration);
