@@ -10,12 +10,13 @@ import { assignAllProjectChannels, insertCheck } from '../store/checks.js';
 import type { Store } from '../store/database.js';
 import { isRetryableConflict } from '../store/dialect.js';
 import type { Executor } from '../store/executor.js';
-import type { PingCheckRow, PingUpdate } from '../store/ping-queries.js';
+import type { CheckKey, PingCheckRow, PingUpdate } from '../store/ping-queries.js';
 import { PingQueries } from '../store/ping-queries.js';
 import { recordFlipsWithNotifications } from '../store/alerts.js';
 import { pingLogLimitOfCheck, prunePings } from '../store/pings.js';
 import type { NewFlip, NewPing } from '../store/schema.js';
 import { newCheckRow } from '../checks/new-check.js';
+import { CheckCache } from './check-cache.js';
 import type { PingOutcome, PingRequest } from './ping-request.js';
 import type { PingWriter, WrittenBatch } from './ping-writer.js';
 import { MAX_EXIT_STATUS, OUTCOME } from './ping-request.js';
@@ -49,6 +50,11 @@ class BatchChecks {
     this.updates.set(row.id, columns);
   }
 
+  /** Every check this batch worked on, as it leaves them. */
+  rows(): IterableIterator<PingCheckRow> {
+    return this.byId.values();
+  }
+
   byCode(code: string): PingCheckRow | undefined {
     const id = this.byCodeIndex.get(code);
     return id === undefined ? undefined : this.byId.get(id);
@@ -70,11 +76,33 @@ class BatchChecks {
   }
 }
 
+export interface StorePingWriterOptions {
+  /**
+   * Keep the checks in memory between batches (see check-cache.ts). Only for a SQLite connection
+   * nothing but this writer writes through: the cache learns of other connections' commits, never
+   * of its own connection's.
+   */
+  cacheChecks?: boolean;
+}
+
+/** What one transaction did, for what follows its commit. */
+interface BatchResult {
+  outcomes: PingOutcome[];
+  checks: BatchChecks;
+  /** Checks whose rows were written after ingestion had applied the pings (the run rules). */
+  rewritten: ReadonlySet<number>;
+}
+
 export class StorePingWriter implements PingWriter {
   private readonly queries: PingQueries;
+  private readonly cache: CheckCache | null;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    options: StorePingWriterOptions = {},
+  ) {
     this.queries = new PingQueries(store);
+    this.cache = options.cacheChecks && store.sqlite ? new CheckCache() : null;
   }
 
   async write(batch: PingRequest[]): Promise<WrittenBatch> {
@@ -111,18 +139,46 @@ export class StorePingWriter implements PingWriter {
     for (let attempt = 1; ; attempt++) {
       try {
         let earliest = Infinity;
-        const outcomes = await this.store.db.transaction().execute((trx) =>
+        const result = await this.store.db.transaction().execute((trx) =>
           this.writeBatch(trx, batch, (at) => (earliest = Math.min(earliest, at))),
         );
-        return { outcomes, earliest };
+        this.remember(result);
+        return { outcomes: result.outcomes, earliest };
       } catch (error) {
+        // The rows may hold changes that were rolled back.
+        this.cache?.clear();
         if (!isRetryableConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       }
     }
   }
 
-  private async writeBatch(trx: Executor, batch: PingRequest[], noteDue: (at: number) => void): Promise<PingOutcome[]> {
+  /** After a commit: the cache keeps the rows as the batch wrote them, but not the ones rewritten after. */
+  private remember({ checks, rewritten }: BatchResult): void {
+    if (!this.cache) return;
+    for (const row of checks.rows()) {
+      if (rewritten.has(row.id)) this.cache.forget(row);
+      else this.cache.put(row);
+    }
+  }
+
+  /** The checks whose `key` is one of `values`, from the cache when it has them. */
+  private async findChecks(trx: Executor, key: CheckKey, values: Set<string>): Promise<PingCheckRow[]> {
+    if (!this.cache) return this.queries.lockChecks(trx, key, [...values]);
+    const found: PingCheckRow[] = [];
+    const missing: string[] = [];
+    for (const value of values) {
+      const row = this.cache.get(key, value);
+      if (row) found.push(row);
+      else missing.push(value);
+    }
+    found.push(...(await this.queries.lockChecks(trx, key, missing)));
+    return found;
+  }
+
+  private async writeBatch(trx: Executor, batch: PingRequest[], noteDue: (at: number) => void): Promise<BatchResult> {
     const { queries } = this;
+    // Under the write lock, so no other commit can slip in between this and the reads.
+    this.cache?.sync(queries.dataVersion() as number);
     const checks = new BatchChecks();
     const codes = new Set<string>();
     const pingCodes = new Set<string>();
@@ -130,8 +186,8 @@ export class StorePingWriter implements PingWriter {
       if (route.target.by === 'uuid') codes.add(route.target.code);
       else if (route.target.by === 'ping-code') pingCodes.add(route.target.pingCode);
     }
-    checks.add(await queries.lockChecks(trx, 'code', [...codes]));
-    checks.add(await queries.lockChecks(trx, 'ping_code', [...pingCodes]));
+    checks.add(await this.findChecks(trx, 'code', codes));
+    checks.add(await this.findChecks(trx, 'ping_code', pingCodes));
 
     const pings: NewPing[] = [];
     const flips: NewFlip[] = [];
@@ -147,14 +203,14 @@ export class StorePingWriter implements PingWriter {
     // Flips and their notifications in the same transaction; the run rules (failure threshold,
     // min duration, long runs) read the pings just written.
     const latest = batch.reduce((max, request) => Math.max(max, request.receivedAt), 0);
-    await recordFlipsWithNotifications(trx, this.store.dialect, flips, latest, pings);
+    const { changedChecks } = await recordFlipsWithNotifications(trx, this.store.dialect, flips, latest, pings);
     for (const ping of pings) {
       if (ping.n % PRUNE_EVERY === 0) {
         const limit = await pingLogLimitOfCheck(trx, ping.check_id);
         await prunePings(trx, ping.check_id, ping.n - limit);
       }
     }
-    return outcomes;
+    return { outcomes, checks, rewritten: changedChecks };
   }
 
   private async resolveTarget(

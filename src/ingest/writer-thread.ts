@@ -1,6 +1,7 @@
 // The ping writer thread (see thread-writer.ts): its own connection to the SQLite file, and the
-// same StorePingWriter the main thread would otherwise run. Batches are written one after the
-// other, in the order they came.
+// same StorePingWriter the main thread would otherwise run. Nothing else writes through this
+// connection, so the writer may keep the checks it knows in memory (check-cache.ts). Batches are
+// written one after the other, in the order they came.
 import { parentPort } from 'node:worker_threads';
 import { moduleWorkerData } from '../module-worker.js';
 import type { Store } from '../store/database.js';
@@ -29,7 +30,7 @@ function openOwnStore(databaseUrl: string): Store {
 }
 
 const store = openOwnStore(moduleWorkerData<string>());
-const writer = new StorePingWriter(store);
+const writer = new StorePingWriter(store, { cacheChecks: true });
 
 async function handle(message: ToWriterThread): Promise<void> {
   if (message.kind === 'close') {

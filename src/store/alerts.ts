@@ -560,11 +560,16 @@ async function downWasAnnounced(trx: Executor, flips: NewFlip[], recovery: NewFl
  * Applies the rules that depend on a batch's pings to the flips ingestion computed: a failure
  * below the check's failure threshold leaves the check as it was; a run that finished too late or
  * too early (when watched) takes the check down. Only the last completion of each check in the
- * batch is judged. Returns the flips to record.
+ * batch is judged. Returns the flips to record and the checks whose status and deadline it wrote.
  */
-async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly NewPing[]): Promise<NewFlip[]> {
+async function applyRunRules(
+  trx: Executor,
+  flips: NewFlip[],
+  pings: readonly NewPing[],
+): Promise<{ flips: NewFlip[]; changedChecks: Set<number> }> {
+  const changedChecks = new Set<number>();
   const judged = pings.filter((p) => p.kind === 'fail' || (isCompletion(p) && p.duration != null));
-  if (judged.length === 0) return flips;
+  if (judged.length === 0) return { flips, changedChecks };
   const rows: RunRuleRow[] = [];
   for (const ids of idLists(judged.map((p) => p.check_id))) {
     rows.push(
@@ -582,7 +587,7 @@ async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly Ne
         .execute()),
     );
   }
-  if (rows.length === 0) return flips;
+  if (rows.length === 0) return { flips, changedChecks };
 
   let out = [...flips];
   for (const row of rows) {
@@ -602,6 +607,7 @@ async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly Ne
         .set({ status: restored.status, alert_after: alertDeadline(restored, row.alert_on_stuck === 1) })
         .where('id', '=', row.id)
         .execute();
+      changedChecks.add(row.id);
       continue;
     }
     const verdict = runVerdict(last.duration as number, {
@@ -628,15 +634,17 @@ async function applyRunRules(trx: Executor, flips: NewFlip[], pings: readonly Ne
       continue;
     }
     await trx.updateTable('checks').set({ status: 'down', alert_after: null }).where('id', '=', row.id).execute();
+    changedChecks.add(row.id);
   }
-  return out;
+  return { flips: out, changedChecks };
 }
 
 /**
  * Records the flips of a batch of pings and queues their notifications, in the caller's
  * transaction (ingestion's), after the batch's pings and check updates were written. With the
  * batch's pings, the rules that judge runs and failures apply too (see applyRunRules). Returns how
- * many notifications were queued.
+ * many notifications were queued, and the checks whose status and deadline the rules wrote (they
+ * differ from what ingestion wrote).
  */
 export async function recordFlipsWithNotifications(
   trx: Executor,
@@ -644,12 +652,12 @@ export async function recordFlipsWithNotifications(
   flips: NewFlip[],
   now: number,
   pings: readonly NewPing[] = [],
-): Promise<number> {
+): Promise<{ notifications: number; changedChecks: ReadonlySet<number> }> {
   const recorded = await applyRunRules(trx, flips, pings);
-  return announceFlips(
+  const notifications = await announceFlips(
     trx,
     dialect,
-    recorded.map((f) => ({
+    recorded.flips.map((f) => ({
       id: null,
       check_id: f.check_id,
       created: f.created,
@@ -659,4 +667,5 @@ export async function recordFlipsWithNotifications(
     })),
     now,
   );
+  return { notifications, changedChecks: recorded.changedChecks };
 }

@@ -98,7 +98,7 @@ const PING_INSERT_COLUMNS = [
   'failure_message',
 ] as const satisfies readonly (keyof NewPing)[];
 
-type CheckKey = 'code' | 'ping_code';
+export type CheckKey = 'code' | 'ping_code';
 
 function placeholderRecord<K extends string>(columns: readonly K[]): Record<K, null> {
   return Object.fromEntries(columns.map((c) => [c, null])) as Record<K, null>;
@@ -116,6 +116,7 @@ class SqliteStatements {
   readonly lockByPingCode: SQLite.Statement;
   readonly update: SQLite.Statement;
   readonly insertPing: SQLite.Statement;
+  readonly dataVersion: SQLite.Statement;
 
   constructor(store: Store, native: SQLite.Database) {
     const { db } = store;
@@ -127,6 +128,7 @@ class SqliteStatements {
       db.updateTable('checks').set(placeholderRecord(PING_UPDATE_COLUMNS) as never).where('id', '=', 0).compile().sql,
     );
     this.insertPing = native.prepare(db.insertInto('pings').values(placeholderRecord(PING_INSERT_COLUMNS) as never).compile().sql);
+    this.dataVersion = native.prepare('pragma data_version').pluck();
   }
 }
 
@@ -135,6 +137,14 @@ export class PingQueries {
 
   constructor(private readonly store: Store) {
     this.sqlite = store.sqlite ? new SqliteStatements(store, store.sqlite) : null;
+  }
+
+  /**
+   * SQLite's `data_version` of this connection: it changes when another connection commits. Null
+   * on PostgreSQL.
+   */
+  dataVersion(): number | null {
+    return this.sqlite ? (this.sqlite.dataVersion.get() as number) : null;
   }
 
   /** The checks whose `key` is one of `values`, locked until the transaction ends. */

@@ -90,6 +90,42 @@ describe.each(DIALECTS)('ping writes under pressure on %s', (dialect) => {
     expect(rows.map((row) => [row.name, row.grace])).toEqual(uuids.map((_, c) => [`check ${c} rename 10`, 70]));
     expect(rows.every((row) => row.status === 'up')).toBe(true);
   });
+
+  // On SQLite the writer thread keeps the checks it wrote in memory; these two are what it must
+  // not miss: a change another connection commits, and one its own transaction's rules make.
+  const flipsOf = async (code: string) =>
+    (
+      await server.store.db
+        .selectFrom('flips')
+        .innerJoin('checks', 'checks.id', 'flips.check_id')
+        .select(['flips.old_status', 'flips.new_status'])
+        .where('checks.code', '=', code)
+        .orderBy('flips.id')
+        .execute()
+    ).map((flip) => `${flip.old_status}->${flip.new_status}`);
+
+  it('sees a change made through the API between two pings of the same check', async () => {
+    const { uuid } = await server.createCheck(project);
+    expect(await ping(uuid)).toEqual({ status: 200, body: 'OK' });
+    const paused = await server.fetch(`/api/v3/checks/${uuid}/pause`, { method: 'POST', headers: { 'X-Api-Key': project.apiKey } });
+    expect(paused.status).toBe(200);
+    expect(await ping(uuid)).toEqual({ status: 200, body: 'OK' });
+    expect(await flipsOf(uuid)).toEqual(['new->up', 'up->paused', 'paused->up']);
+    expect(await checkRow(uuid)).toMatchObject({ status: 'up', n_pings: 2 });
+  });
+
+  it('keeps the state the run rules left, not the one the ping computed before them', async () => {
+    const { uuid } = await server.createCheck(project);
+    await server.store.db.updateTable('checks').set({ failure_threshold: 2 }).where('code', '=', uuid).execute();
+    await ping(uuid);
+    // One failure below the threshold of two: the rules put the check back up.
+    expect((await server.fetch(`/ping/${uuid}/fail`)).status).toBe(200);
+    expect((await checkRow(uuid)).status).toBe('up');
+    // So this success changes nothing; a writer that remembered "down" would record a recovery.
+    await ping(uuid);
+    expect(await flipsOf(uuid)).toEqual(['new->up']);
+    expect(await checkRow(uuid)).toMatchObject({ status: 'up', n_pings: 3 });
+  });
 });
 
 describe('the ping writer thread', () => {
