@@ -13,16 +13,14 @@ import type { Executor } from '../store/executor.js';
 import type { CheckKey, PingCheckRow, PingUpdate } from '../store/ping-queries.js';
 import { PingQueries } from '../store/ping-queries.js';
 import { recordFlipsWithNotifications } from '../store/alerts.js';
-import { pingLogLimitOfCheck, prunePings } from '../store/pings.js';
 import type { NewFlip, NewPing } from '../store/schema.js';
 import { newCheckRow } from '../checks/new-check.js';
 import { CheckCache } from './check-cache.js';
+import { PingLogPruning } from './ping-log-pruning.js';
 import type { PingOutcome, PingRequest } from './ping-request.js';
 import type { PingWriter, WrittenBatch } from './ping-writer.js';
 import { MAX_EXIT_STATUS, OUTCOME } from './ping-request.js';
 
-// Pruning runs inline every this many pings of a check, as in Healthchecks.
-const PRUNE_EVERY = 100;
 const MAX_CONFLICT_RETRIES = 5;
 const UA_MAX = 200;
 
@@ -96,6 +94,7 @@ interface BatchResult {
 export class StorePingWriter implements PingWriter {
   private readonly queries: PingQueries;
   private readonly cache: CheckCache | null;
+  private readonly pruning = new PingLogPruning();
 
   constructor(
     private readonly store: Store,
@@ -204,12 +203,7 @@ export class StorePingWriter implements PingWriter {
     // min duration, long runs) read the pings just written.
     const latest = batch.reduce((max, request) => Math.max(max, request.receivedAt), 0);
     const { changedChecks } = await recordFlipsWithNotifications(trx, this.store.dialect, flips, latest, pings);
-    for (const ping of pings) {
-      if (ping.n % PRUNE_EVERY === 0) {
-        const limit = await pingLogLimitOfCheck(trx, ping.check_id);
-        await prunePings(trx, ping.check_id, ping.n - limit);
-      }
-    }
+    await this.pruning.afterInsert(trx, pings.length);
     return { outcomes, checks, rewritten: changedChecks };
   }
 

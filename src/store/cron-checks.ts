@@ -38,12 +38,22 @@ export async function lockCheckInProject(
 
 export type PingPageRow = Pick<PingRow, 'id' | 'check_id' | 'kind' | 'exit_status' | 'duration' | 'remote_addr' | 'ua' | 'body' | 'created'>;
 
-/** `limit` pings of a check, newest first, after skipping the `offset` newest. */
-export async function listPingPage(db: Executor, checkId: number, limit: number, offset: number): Promise<PingPageRow[]> {
+/**
+ * `limit` pings of a check's log (numbered above `keptAfter`; older ones await pruning), newest
+ * first, after skipping the `offset` newest.
+ */
+export async function listPingPage(
+  db: Executor,
+  checkId: number,
+  keptAfter: number,
+  limit: number,
+  offset: number,
+): Promise<PingPageRow[]> {
   return db
     .selectFrom('pings')
     .select(['id', 'check_id', 'kind', 'exit_status', 'duration', 'remote_addr', 'ua', 'body', 'created'])
     .where('check_id', '=', checkId)
+    .where('n', '>', keptAfter)
     .orderBy('id', 'desc')
     .limit(limit)
     .offset(offset)

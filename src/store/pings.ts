@@ -1,7 +1,7 @@
 // The ping log and status flips.
 import { sql } from 'kysely';
 import type { Executor } from './executor.js';
-import type { NewFlip, NewPing, PingKind, PingRow } from './schema.js';
+import type { NewFlip, NewPing, PingKind } from './schema.js';
 
 // Both SQLite (32,766) and PostgreSQL (65,535) cap bound parameters per statement.
 const ROWS_PER_INSERT = 500;
@@ -18,9 +18,38 @@ export async function insertFlips(db: Executor, flips: NewFlip[]): Promise<void>
   }
 }
 
-/** Drops a check's pings numbered up to `maxN`. */
-export async function prunePings(db: Executor, checkId: number, maxN: number): Promise<void> {
-  await db.deleteFrom('pings').where('check_id', '=', checkId).where('n', '<=', maxN).execute();
+/**
+ * One stretch of a pass that prunes the ping log: looks at the `count` pings after id `after`, in
+ * id order, and deletes those their check's log no longer keeps (numbered at or below its
+ * n_pings minus its owner's ping log limit). Returns the id to continue from, 0 once the pass
+ * reached the newest ping.
+ *
+ * Passes go through the table in the order it is stored (on SQLite) and written, so the pings one
+ * stretch deletes lie side by side, most of them the oldest of many checks: they free whole pages.
+ * Deleting one check's old pings at a time instead touches a page for almost every ping, since
+ * each of them was written among other checks' pings; that was a third of all a ping wrote.
+ */
+export async function prunePingLogStretch(db: Executor, after: number, count: number): Promise<number> {
+  const stretch = await db
+    .selectFrom((eb) => eb.selectFrom('pings').select('id').where('id', '>', after).orderBy('id').limit(count).as('stretch'))
+    .select((eb) => [eb.fn.max('id').as('last'), eb.fn.countAll<number>().as('seen')])
+    .executeTakeFirstOrThrow();
+  if (stretch.last === null) return 0;
+  const last = Number(stretch.last);
+  await db
+    .deleteFrom('pings')
+    .where('id', '>', after)
+    .where('id', '<=', last)
+    .where('n', '<=', (eb) =>
+      eb
+        .selectFrom('checks')
+        .innerJoin('projects', 'projects.id', 'checks.project_id')
+        .innerJoin('users', 'users.id', 'projects.owner_id')
+        .whereRef('checks.id', '=', 'pings.check_id')
+        .select(sql<number>`checks.n_pings - users.ping_log_limit`.as('kept_after')),
+    )
+    .execute();
+  return Number(stretch.seen) < count ? 0 : last;
 }
 
 export async function pingLogLimitOfCheck(db: Executor, checkId: number): Promise<number> {
@@ -34,14 +63,12 @@ export async function pingLogLimitOfCheck(db: Executor, checkId: number): Promis
   return row.ping_log_limit;
 }
 
-export async function listPings(db: Executor, checkId: number, limit: number): Promise<PingRow[]> {
-  return db.selectFrom('pings').selectAll().where('check_id', '=', checkId).orderBy('id', 'desc').limit(limit).execute();
-}
-
-export async function countPings(db: Executor, checkId: number): Promise<number> {
+/** How many pings the check's log keeps: those numbered above `keptAfter` (older ones await pruning). */
+export async function countPings(db: Executor, checkId: number, keptAfter: number): Promise<number> {
   const row = await db
     .selectFrom('pings')
     .where('check_id', '=', checkId)
+    .where('n', '>', keptAfter)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
