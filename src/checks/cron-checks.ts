@@ -9,7 +9,7 @@ import type { CronCheckRow, PingPageRow } from '../store/cron-checks.js';
 import { findCronCheck, listCronChecks, listPingPage, lockCheckInProject } from '../store/cron-checks.js';
 import type { Store } from '../store/database.js';
 import type { Executor } from '../store/executor.js';
-import { countPings, insertFlips, pingLogLimitOfCheck } from '../store/pings.js';
+import { countPings, insertFlips, pingLogKeptAfter } from '../store/pings.js';
 import type { CheckRow, CheckUpdate, NewCheck, ProjectRow } from '../store/schema.js';
 import { findServer } from '../store/servers.js';
 import type { CronCheckCurrent, CronCheckInput, ValidationIssue } from './cron-check-input.js';
@@ -92,7 +92,7 @@ export class CronCheckService {
     const { db } = this.store;
     const check = await findCronCheck(db, project.id, id);
     if (!check) return null;
-    const keptAfter = check.n_pings - (await pingLogLimitOfCheck(db, check.id));
+    const keptAfter = await pingLogKeptAfter(db, check);
     const [pings, pingsTotal] = await Promise.all([
       listPingPage(db, check.id, keptAfter, PINGS_PER_PAGE, pingsOffset),
       countPings(db, check.id, keptAfter),

@@ -17,7 +17,7 @@ import type { Executor } from '../store/executor.js';
 import type { FlipFilter } from '../store/flips.js';
 import { listFlips } from '../store/flips.js';
 import type { PingLogRow } from '../store/pings.js';
-import { findPingBody, findPreviousRunEvent, insertFlips, listPingLog, pingLogLimitOfCheck } from '../store/pings.js';
+import { findPingBody, findPreviousRunEvent, insertFlips, listPingLog, pingLogKeptAfter, pingLogLimitOfCheck } from '../store/pings.js';
 import type { ChannelRow, CheckRow, CheckUpdate, FlipRow, ProjectRow } from '../store/schema.js';
 import { resolveChannelSpec } from './channel-spec.js';
 import { withDeadline } from './deadline.js';
@@ -241,7 +241,7 @@ export class CheckService {
     const { db } = this.store;
     const { check } = await this.getOwn(db, project, code);
     // Pings at or below this number are due for pruning, even if they are still stored.
-    if (n <= check.n_pings - (await pingLogLimitOfCheck(db, check.id))) return null;
+    if (n <= (await pingLogKeptAfter(db, check))) return null;
     const body = await findPingBody(db, check.id, n);
     return body && body.length > 0 ? body : null;
   }

@@ -63,6 +63,11 @@ export async function pingLogLimitOfCheck(db: Executor, checkId: number): Promis
   return row.ping_log_limit;
 }
 
+/** The highest ping number a check's log no longer keeps: its n_pings less the owner's ping log limit. */
+export async function pingLogKeptAfter(db: Executor, check: { id: number; n_pings: number }): Promise<number> {
+  return check.n_pings - (await pingLogLimitOfCheck(db, check.id));
+}
+
 /** How many pings the check's log keeps: those numbered above `keptAfter` (older ones await pruning). */
 export async function countPings(db: Executor, checkId: number, keptAfter: number): Promise<number> {
   const row = await db
