@@ -9,7 +9,7 @@
 import type { PingCheckRow } from '../store/ping-queries.js';
 
 /** Rows kept at most; past that the cache starts again empty (a plain, bounded memory). */
-export const CHECK_CACHE_LIMIT = 50_000;
+const CHECK_CACHE_LIMIT = 50_000;
 
 export class CheckCache {
   private readonly byCode = new Map<string, PingCheckRow>();
