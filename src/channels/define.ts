@@ -64,12 +64,12 @@ export function defineChannel<Schema extends z.ZodTypeAny>(
       return result.data as z.output<Schema>;
     },
     isNoop: (config, status) => spec.isNoop?.(config, status) ?? false,
-    async send(config, alert, env) {
+    send(config, alert, env) {
       const switchedBy = spec.enabledBy;
       if (switchedBy && !settingFlag(env.settings, switchedBy.setting, switchedBy.default)) {
-        throw new TransportError(switchedBy.message ?? `${spec.label} notifications are not enabled`);
+        return Promise.reject(new TransportError(switchedBy.message ?? `${spec.label} notifications are not enabled`));
       }
-      await spec.send(config, alert, env);
+      return spec.send(config, alert, env);
     },
     ...(spec.members ? { members: spec.members } : {}),
   };

@@ -344,7 +344,17 @@ export class OutboundHttp {
    * Sends a request, following up to `maxRedirects` redirects by hand so that each hop is checked.
    * Network failures throw TransportError; any HTTP status is returned (see ensureSuccess).
    */
-  async request(method: HttpMethod, url: string | URL, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
+  request(method: HttpMethod, url: string | URL, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
+    return this.requestUntil(options.signal, method, url, options);
+  }
+
+  /** The same, ended by `signal` (a delivery attempt's) in place of `options.signal`. */
+  async requestUntil(
+    signal: AbortSignal | undefined,
+    method: HttpMethod,
+    url: string | URL,
+    options: Omit<OutboundRequestOptions, 'signal'>,
+  ): Promise<OutboundResponse> {
     const guarded = !this.allowPrivate && !options.trusted;
     const encoded = encodeBody(options);
     let headers: Record<string, string> = { 'user-agent': this.userAgent };
@@ -353,7 +363,7 @@ export class OutboundHttp {
     let body = encoded.body;
     let currentMethod: HttpMethod = method;
     let target = parseTarget(url);
-    const cancel = new RequestCancel(this.timeoutMs, options.signal);
+    const cancel = new RequestCancel(this.timeoutMs, signal);
     try {
       for (let hop = 0; ; hop++) {
         if (guarded) this.assertAllowedLiteral(target);
@@ -440,7 +450,7 @@ export async function deliver(
   options: Omit<OutboundRequestOptions, 'signal'> = {},
   explain?: (response: OutboundResponse) => FailureDetail | undefined,
 ): Promise<OutboundResponse> {
-  const response = await env.http.request(method, url, { ...options, signal: env.signal });
+  const response = await env.http.requestUntil(env.signal, method, url, options);
   ensureSuccess(response, explain);
   return response;
 }
