@@ -16,6 +16,8 @@ export interface ChannelSpec<Schema extends z.ZodTypeAny> {
   isNoop?(config: z.output<Schema>, status: AlertStatus): boolean;
   send(config: z.output<Schema>, alert: AlertContext, env: SendEnvironment): Promise<void>;
   members?(config: z.output<Schema>): readonly string[];
+  /** See ChannelDefinition.showsCheckJson. */
+  showsCheckJson?(config: z.output<Schema>): boolean;
 }
 
 const errorMap: z.ZodErrorMap = (issue, ctx) => {
@@ -72,5 +74,6 @@ export function defineChannel<Schema extends z.ZodTypeAny>(
       return spec.send(config, alert, env);
     },
     ...(spec.members ? { members: spec.members } : {}),
+    ...(spec.showsCheckJson ? { showsCheckJson: spec.showsCheckJson } : {}),
   };
 }

@@ -79,6 +79,12 @@ export interface ChannelDefinition<Config = unknown> {
    * before the send and hands them over as `env.resolveGroup`.
    */
   members?(config: Config): readonly string[];
+  /**
+   * True when a message may include the whole check as the API shows it (`alert.check.json`, a
+   * webhook's $JSON). The engine reads and hands over that much of the check only then; without
+   * it, `alert.check.json` throws.
+   */
+  showsCheckJson?(config: Config): boolean;
 }
 
 export interface SendEnvironment {

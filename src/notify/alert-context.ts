@@ -77,7 +77,10 @@ class AlertCheck implements CheckContext {
   }
 
   get json(): Record<string, unknown> {
-    return (this.rendered ??= this.sources.renderCheckJson(this.subject.check, this.subject.channelCodes));
+    const { view } = this.subject;
+    // A channel kind that shows the check must say so (ChannelDefinition.showsCheckJson).
+    if (view === null) throw new Error("the check's JSON was not read for this channel");
+    return (this.rendered ??= this.sources.renderCheckJson(view.check, view.channelCodes));
   }
 }
 

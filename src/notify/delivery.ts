@@ -332,15 +332,18 @@ export class DeliveryWorkers {
       return 0;
     }
     const db = this.store.db;
-    const [channels, subjects, pings] = await Promise.all([
-      findChannelsByIds(db, [...new Set(rows.map((r) => r.channel_id))]),
+    const channels = await findChannelsByIds(db, [...new Set(rows.map((r) => r.channel_id))]);
+    const channelById = new Map(channels.map((c) => [c.id, c]));
+    const showingChecks = this.channelsShowingChecks(channels);
+    const withView = new Set(rows.flatMap((r) => (r.check_id !== null && showingChecks.has(r.channel_id) ? [r.check_id] : [])));
+    const [subjects, pings] = await Promise.all([
       loadAlertSubjects(
         this.store,
         rows.flatMap((r) => (r.check_id === null ? [] : [r.check_id])),
+        withView,
       ),
       lastPingsAtOrBefore(db, rows.flatMap((r) => (r.check_id === null ? [] : [{ checkId: r.check_id, at: r.event_at }]))),
     ]);
-    const channelById = new Map(channels.map((c) => [c.id, c]));
     const members = await this.groupMembers(channels);
     const startBy = now + this.maxWaitMs;
     for (const row of rows) {
@@ -359,6 +362,20 @@ export class DeliveryWorkers {
     this.trimLanes(now);
     this.pump();
     return rows.length;
+  }
+
+  /** The channels among these whose messages may show the whole check (see showsCheckJson). */
+  private channelsShowingChecks(channels: ChannelRow[]): Set<number> {
+    const out = new Set<number>();
+    for (const channel of channels) {
+      const definition = this.options.registry.get(channel.kind);
+      try {
+        if (definition?.showsCheckJson?.(this.configs.get(channel, definition))) out.add(channel.id);
+      } catch {
+        // A configuration that no longer validates fails the attempt itself.
+      }
+    }
+    return out;
   }
 
   /** The members of the group channels among these, once per claim rather than once per send. */

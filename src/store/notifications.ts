@@ -311,56 +311,86 @@ export async function logAttempts(trx: Executor, store: Store, attempts: LoggedA
 
 // ---- what a message says ----
 
-/** The check columns a message may show: its API representation (webhooks' $JSON) and its project. */
-const SUBJECT_COLUMNS = [...CHECK_VIEW_COLUMNS, 'project_id'] as const;
+/** What every message may say of a check (see AlertContext.check). */
+const MESSAGE_CHECK_COLUMNS = [
+  'id', 'code', 'name', 'slug', 'tags', 'description', 'kind', 'timeout', 'grace', 'schedule', 'tz', 'n_pings', 'last_ping', 'project_id',
+] as const satisfies readonly (keyof CheckRow)[];
+export type MessageCheck = Pick<CheckRow, (typeof MESSAGE_CHECK_COLUMNS)[number]>;
+const messageCheckOf = compileRowReader<MessageCheck>(MESSAGE_CHECK_COLUMNS);
+
+/** The check as its API representation shows it (webhooks' $JSON), with its project. */
+const VIEW_COLUMNS = [...CHECK_VIEW_COLUMNS, 'project_id'] as const;
 export type SubjectCheck = CheckView & Pick<CheckRow, 'project_id'>;
-const subjectCheckOf = compileRowReader<SubjectCheck>(SUBJECT_COLUMNS);
+const subjectCheckOf = compileRowReader<SubjectCheck>(VIEW_COLUMNS);
 
 export interface AlertSubject {
-  check: SubjectCheck;
+  check: MessageCheck;
   project: { code: string; name: string };
-  /** UUIDs of the check's channels, for the check's JSON. */
-  channelCodes: string[];
+  /**
+   * The whole check as the API shows it, with the UUIDs of its channels: read only for channels
+   * whose messages may show it (ChannelDefinition.showsCheckJson). It is most of the cost of
+   * reading a subject and of handing it to the sender thread.
+   */
+  view: { check: SubjectCheck; channelCodes: string[] } | null;
 }
 
-/** The checks notifications are about, with their projects and channels, in three queries. */
-export async function loadAlertSubjects(store: Store, checkIds: number[]): Promise<Map<number, AlertSubject>> {
+/**
+ * The checks notifications are about, with their projects; for the checks in `withView`, also
+ * their API representation and channels.
+ */
+export async function loadAlertSubjects(store: Store, checkIds: number[], withView: ReadonlySet<number>): Promise<Map<number, AlertSubject>> {
   const { db } = store;
   const out = new Map<number, AlertSubject>();
-  for (const ids of idLists(checkIds)) {
-    const checks = (await store.readArrays(db.selectFrom('checks').select(SUBJECT_COLUMNS).where('id', 'in', ids).compile())).map(
-      subjectCheckOf,
-    );
-    const projectIds = [...new Set(checks.map((check) => check.project_id))];
-    const projects = new Map(
-      projectIds.length === 0
-        ? []
-        : (await db.selectFrom('projects').select(['id', 'code', 'name']).where('id', 'in', projectIds).execute()).map((p) => [
-            p.id,
-            { code: p.code, name: p.name },
-          ]),
-    );
-    const channels = (await store.readArrays(
-      db
-        .selectFrom('check_channels')
-        .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
-        .select(['check_channels.check_id', 'channels.code'])
-        .where('check_channels.check_id', 'in', ids)
-        .compile(),
-    )) as [number, string][];
-    const codes = new Map<number, string[]>();
-    for (const [checkId, code] of channels) {
-      const list = codes.get(checkId);
-      if (list) list.push(code);
-      else codes.set(checkId, [code]);
+  const viewIds = checkIds.filter((id) => withView.has(id));
+  const messageIds = checkIds.filter((id) => !withView.has(id));
+  const views = new Map<number, AlertSubject['view']>();
+  const checks: MessageCheck[] = [];
+  for (const ids of idLists(viewIds)) {
+    const rows = (await store.readArrays(db.selectFrom('checks').select(VIEW_COLUMNS).where('id', 'in', ids).compile())).map(subjectCheckOf);
+    const codes = await channelCodesOf(store, ids);
+    for (const check of rows) {
+      checks.push(check);
+      views.set(check.id, { check, channelCodes: (codes.get(check.id) ?? []).sort() });
     }
-    for (const check of checks) {
-      const project = projects.get(check.project_id);
-      if (!project) continue;
-      out.set(check.id, { check, project, channelCodes: (codes.get(check.id) ?? []).sort() });
+  }
+  for (const ids of idLists(messageIds)) {
+    checks.push(...(await store.readArrays(db.selectFrom('checks').select(MESSAGE_CHECK_COLUMNS).where('id', 'in', ids).compile())).map(messageCheckOf));
+  }
+  const projects = await projectsOf(store, [...new Set(checks.map((check) => check.project_id))]);
+  for (const check of checks) {
+    const project = projects.get(check.project_id);
+    if (project) out.set(check.id, { check, project, view: views.get(check.id) ?? null });
+  }
+  return out;
+}
+
+async function projectsOf(store: Store, projectIds: number[]): Promise<Map<number, { code: string; name: string }>> {
+  const out = new Map<number, { code: string; name: string }>();
+  for (const ids of idLists(projectIds)) {
+    for (const p of await store.db.selectFrom('projects').select(['id', 'code', 'name']).where('id', 'in', ids).execute()) {
+      out.set(p.id, { code: p.code, name: p.name });
     }
   }
   return out;
+}
+
+/** The UUIDs of each check's channels. */
+async function channelCodesOf(store: Store, checkIds: number[]): Promise<Map<number, string[]>> {
+  const rows = (await store.readArrays(
+    store.db
+      .selectFrom('check_channels')
+      .innerJoin('channels', 'channels.id', 'check_channels.channel_id')
+      .select(['check_channels.check_id', 'channels.code'])
+      .where('check_channels.check_id', 'in', checkIds)
+      .compile(),
+  )) as [number, string][];
+  const codes = new Map<number, string[]>();
+  for (const [checkId, code] of rows) {
+    const list = codes.get(checkId);
+    if (list) list.push(code);
+    else codes.set(checkId, [code]);
+  }
+  return codes;
 }
 
 export type LastPing = Pick<PingRow, 'kind' | 'body' | 'exit_status' | 'created'>;

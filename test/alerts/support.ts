@@ -87,10 +87,15 @@ export interface RecorderConfig {
 
 /** A channel kind that records every alert it is given, in memory. */
 export class Recorder implements ChannelDefinition<RecorderConfig> {
-  readonly kind = 'recorder';
   readonly label = 'Recorder';
   readonly sent: { config: RecorderConfig; alert: AlertContext }[] = [];
   attempts = 0;
+
+  /** `showsJson`: whether its messages may show the whole check (see showsCheckJson). */
+  constructor(
+    readonly kind = 'recorder',
+    private readonly showsJson = true,
+  ) {}
 
   parseConfig(raw: unknown): RecorderConfig {
     if (typeof raw !== 'object' || raw === null) throw new ChannelConfigError('configuration must be a JSON object');
@@ -101,6 +106,10 @@ export class Recorder implements ChannelDefinition<RecorderConfig> {
 
   isNoop(config: RecorderConfig, status: 'up' | 'down'): boolean {
     return config.skip === status;
+  }
+
+  showsCheckJson(): boolean {
+    return this.showsJson;
   }
 
   async send(config: RecorderConfig, alert: AlertContext, env: { signal: AbortSignal }): Promise<void> {

@@ -44,6 +44,14 @@ describe('webhook placeholders', () => {
     expect(() => expandTemplate('$JSON', alert, 'body')).toThrow('the check was rendered');
   });
 
+  it('says it shows the check when any template of either status has $JSON', () => {
+    const shows = (raw: unknown) => webhook.showsCheckJson?.(webhook.parseConfig(raw));
+    expect(shows({ url_down: 'https://hooks.example/x', body_down: '$NAME is $STATUS' })).toBe(false);
+    expect(shows({ url_down: 'https://hooks.example/x', method_down: 'POST', body_down: '{"check": $JSON}' })).toBe(true);
+    expect(shows({ url_down: 'https://hooks.example/x', url_up: 'https://hooks.example/$JSON' })).toBe(true);
+    expect(shows({ url_up: 'https://hooks.example/x', headers_up: { 'X-Check': '$JSON' } })).toBe(true);
+  });
+
   it('fills every placeholder of §6.1', () => {
     const alert = downAlert();
     alert.check.name = 'Backup "ü"';

@@ -84,6 +84,22 @@ describe.each(DIALECTS)('notification delivery on %s', (dialect) => {
     expect(recorder.sent).toHaveLength(2);
   });
 
+  it("reads the check's JSON only for channels whose messages may show it", async () => {
+    const clock = new ManualClock(T0);
+    const showing = new Recorder();
+    const plain = new Recorder('plain', false);
+    const alerting = alertingFor(store, clock, registryOf(showing, plain));
+    await dueCheck(T0, [await channel()], 'shown');
+    const check = await dueCheck(T0, [await channel({}, 'plain')], 'told');
+
+    clock.set(T0 + 5 * MINUTE);
+    await alerting.tick();
+    expect(showing.sent.map((s) => s.alert.check.json)).toEqual([{ name: 'shown' }]);
+    const told = plain.sent[0]?.alert;
+    expect(told?.check).toMatchObject({ code: check.code, name: 'told', tags: 'prod db', timeout: 60, grace: 60, nPings: 0 });
+    expect(() => told?.check.json).toThrow("the check's JSON was not read for this channel");
+  });
+
   it('drops a notification queued for a channel that has since stopped sending for its status', async () => {
     const clock = new ManualClock(T0 + 2 * MINUTE);
     const recorder = new Recorder();

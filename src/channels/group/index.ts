@@ -48,6 +48,8 @@ export function createGroupDefinition(definitionOf: (kind: string) => ChannelDef
     label: 'Group',
     schema: groupConfig,
     members: (config) => config.channels,
+    // Its members are only known at send time, and a webhook among them may show the check.
+    showsCheckJson: () => true,
     async send(config, alert, env) {
       if (!env.resolveGroup) throw new TransportError('Group notifications are not available');
       const members = await env.resolveGroup(config.channels);

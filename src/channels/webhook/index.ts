@@ -54,6 +54,11 @@ export const webhook = defineChannel({
   schema: webhookConfig,
   enabledBy: { setting: 'WEBHOOKS_ENABLED', default: true },
   isNoop: (config, status) => specFor(config, status).url === '',
+  showsCheckJson: (config) =>
+    (['up', 'down'] as const).some((status) => {
+      const { url, body, headers } = specFor(config, status);
+      return [url, body, ...Object.values(headers)].some((template) => template.includes('$JSON'));
+    }),
   async send(config, alert, env) {
     const spec = specFor(config, alert.event.status);
     if (spec.url === '') throw new TransportError('Empty webhook URL');
