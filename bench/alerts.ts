@@ -3,7 +3,8 @@
 //   (a) latency: 2,000 checks whose deadlines are spread over 60 s; for each, the time from its
 //       deadline to its flip being written and to its webhook arriving at the sink;
 //   (b) spike: 100,000 checks due in the same second; the time until every flip is written and
-//       every webhook has arrived.
+//       every webhook has arrived. On SQLite the spike runs three times, each on a fresh database,
+//       and the median is the result: this machine's speed moves from one minute to the next.
 // The server is a child process (`lookout serve`) in real time; the sink (webhook-sink.ts) runs in
 // this process.
 import crypto from 'node:crypto';
@@ -18,7 +19,7 @@ import { insertChannel } from '../src/store/channels.js';
 import type { Store } from '../src/store/database.js';
 import { migrate, openStore } from '../src/store/database.js';
 import { startPgCluster } from '../test/support/pg-cluster.js';
-import { machineLine, machineTicks, spawnLookout, threadCpuSeconds } from './support.js';
+import { machineLine, machineTicks, median, spawnLookout, threadCpuSeconds } from './support.js';
 import type { Sink } from './webhook-sink.js';
 import { startSink } from './webhook-sink.js';
 import type { ChildServer } from './support.js';
@@ -26,6 +27,7 @@ import type { ChildServer } from './support.js';
 const LATENCY_CHECKS = Number(process.env.BENCH_LATENCY_CHECKS ?? 2_000);
 const LATENCY_SPREAD_MS = 60_000;
 const SPIKE_CHECKS = Number(process.env.BENCH_SPIKE_CHECKS ?? 100_000);
+const SPIKE_ROUNDS = Number(process.env.BENCH_SPIKE_ROUNDS ?? 3);
 /** Time between setting the deadlines and the first of them: the server looks at least every second. */
 const LEAD_MS = 5_000;
 const TARGET_P99_MS = 1_000;
@@ -208,7 +210,8 @@ async function latencyRun(label: string, databaseUrl: string, store: Store, sink
   });
 }
 
-async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<boolean> {
+/** One spike on this database; returns when the last webhook arrived after the deadline (NaN for a run that lost flips). */
+async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<number> {
   const fixture = await prepareProject(store, sink);
   const prepared = Date.now();
   const ids = await insertChecks(store, fixture, SPIKE_CHECKS);
@@ -230,21 +233,49 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     );
     console.log(`    ${cpuLine}`);
     console.log(`    server peak RSS ${peakRssMiB(server)}`);
-    return flips.length === SPIKE_CHECKS && delivered < TARGET_SPIKE_MS;
+    return flips.length === SPIKE_CHECKS ? delivered : NaN;
   });
 }
 
-async function measure(label: string, databaseUrl: string, sink: Sink): Promise<boolean> {
-  const store = openStore(databaseUrl);
+/**
+ * Runs `use` on a migrated database for one run. This process only sets up and reads: the
+ * server checkpoints the SQLite WAL, and a second checkpointer here would take CPU from the run.
+ */
+async function onDatabase<T>(target: Target, use: (databaseUrl: string, store: Store) => Promise<T>): Promise<T> {
+  const databaseUrl = target.database();
+  const store = openStore(databaseUrl, { checkpoints: false });
   try {
     await migrate(store);
-    // BENCH_LATENCY_CHECKS=0 skips the latency run (quick spike-only measurements).
-    const latencyOk = LATENCY_CHECKS === 0 || (await latencyRun(label, databaseUrl, store, sink));
-    const spikeOk = await spikeRun(label, databaseUrl, store, sink);
-    return latencyOk && spikeOk;
+    return await use(databaseUrl, store);
   } finally {
     await store.close();
   }
+}
+
+interface Target {
+  label: string;
+  /** A database for a run: a fresh one each time, where the database allows it cheaply. */
+  database(): string;
+  spikeRounds: number;
+}
+
+async function measure(target: Target, sink: Sink): Promise<boolean> {
+  const { label } = target;
+  // BENCH_LATENCY_CHECKS=0 skips the latency run (quick spike-only measurements).
+  const latencyOk = LATENCY_CHECKS === 0 || (await onDatabase(target, (url, store) => latencyRun(label, url, store, sink)));
+  const delivered: number[] = [];
+  for (let round = 1; round <= target.spikeRounds; round++) {
+    const roundLabel = target.spikeRounds > 1 ? `${label} round ${round}/${target.spikeRounds}` : label;
+    delivered.push(await onDatabase(target, (url, store) => spikeRun(roundLabel, url, store, sink)));
+  }
+  const result = median(delivered);
+  if (target.spikeRounds > 1) {
+    console.log(
+      `${label}: (b) every webhook delivered, median of ${target.spikeRounds} rounds: ${result.toFixed(0)} ms   ` +
+        `(target < ${TARGET_SPIKE_MS} ms${result < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
+    );
+  }
+  return latencyOk && delivered.every(Number.isFinite) && result < TARGET_SPIKE_MS;
 }
 
 async function main(): Promise<void> {
@@ -253,12 +284,15 @@ async function main(): Promise<void> {
   const sink = await startSink();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookout-bench-alerts-'));
   let ok = true;
+  let files = 0;
   try {
-    ok = (await measure('SQLite', `sqlite:${path.join(dir, 'bench.db')}`, sink)) && ok;
+    const sqlite = { label: 'SQLite', database: () => `sqlite:${path.join(dir, `bench-${++files}.db`)}`, spikeRounds: SPIKE_ROUNDS };
+    ok = (await measure(sqlite, sink)) && ok;
     if (process.env.BENCH_SKIP_POSTGRES !== '1') {
       const cluster = await startPgCluster({ durable: true });
       try {
-        await measure('PostgreSQL', cluster.adminUrl, sink);
+        // One spike: on PostgreSQL it is several times longer, and its figure is for reference.
+        await measure({ label: 'PostgreSQL', database: () => cluster.adminUrl, spikeRounds: 1 }, sink);
       } finally {
         cluster.stop();
       }

@@ -14,7 +14,7 @@ import { insertCheck } from '../src/store/checks.js';
 import { migrate, openStore } from '../src/store/database.js';
 import { startPgCluster } from '../test/support/pg-cluster.js';
 import type { ChildServer, LoadResult } from './support.js';
-import { formatLoad, hasWrk, machineLine, runLoad, runWrk, spawnBareServer, spawnLookout } from './support.js';
+import { formatLoad, hasWrk, machineLine, median, runLoad, runWrk, spawnBareServer, spawnLookout } from './support.js';
 
 const CHECKS = 1000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -66,12 +66,6 @@ async function warmUp(server: ChildServer, paths: string[]): Promise<void> {
 async function load(server: ChildServer, paths: string[]): Promise<LoadResult> {
   if (useWrk) return runWrk({ port: server.port, connections: CONNECTIONS, seconds: SECONDS, paths });
   return runLoad({ port: server.port, connections: CONNECTIONS, amount: SECONDS * 5_000, paths });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 interface Target {
