@@ -19,7 +19,7 @@ import { formatLoad, hasWrk, machineLine, median, runLoad, runWrk, spawnBareServ
 const CHECKS = 1000;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURABILITY_REQUESTS = 20_000;
 const TARGET_RATIO = 0.6;
 const useWrk = hasWrk() && process.env.BENCH_GENERATOR !== 'autocannon';
