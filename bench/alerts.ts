@@ -112,6 +112,24 @@ async function flipTimes(store: Store, projectId: number): Promise<FlipTimes[]> 
   return rows.map((r) => ({ code: r.code, deadline: r.created, processed: r.processed ?? NaN }));
 }
 
+/**
+ * Why attempts to deliver this project's alerts failed, most frequent first, as "count × error".
+ * A failed attempt is retried after its backoff (5 s, then 20 s…), which is what a run that ends
+ * long after its last flip usually shows.
+ */
+async function failedAttempts(store: Store, channelId: number): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('notification_attempts')
+    .innerJoin('notifications', 'notifications.id', 'notification_attempts.notification_id')
+    .select(['notification_attempts.error', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('notifications.channel_id', '=', channelId)
+    .where('notification_attempts.error', '<>', '')
+    .groupBy('notification_attempts.error')
+    .orderBy('n', 'desc')
+    .execute();
+  return rows.map((row) => `${Number(row.n)} × ${row.error}`);
+}
+
 /** Math.max without spreading 100,000 arguments onto the stack. */
 function latest(values: number[]): number {
   return values.reduce((max, value) => (value > max ? value : max), -Infinity);
@@ -233,6 +251,8 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     );
     console.log(`    ${cpuLine}`);
     console.log(`    server peak RSS ${peakRssMiB(server)}`);
+    const failures = await failedAttempts(store, fixture.channelId);
+    console.log(`    failed attempts (retried later): ${failures.length === 0 ? 'none' : failures.join(', ')}`);
     return flips.length === SPIKE_CHECKS ? delivered : NaN;
   });
 }
