@@ -28,6 +28,7 @@ const LATENCY_CHECKS = Number(process.env.BENCH_LATENCY_CHECKS ?? 2_000);
 const LATENCY_SPREAD_MS = 60_000;
 const SPIKE_CHECKS = Number(process.env.BENCH_SPIKE_CHECKS ?? 100_000);
 const SPIKE_ROUNDS = Number(process.env.BENCH_SPIKE_ROUNDS ?? 3);
+const SPIKE_WARM_UP_CHECKS = Number(process.env.BENCH_SPIKE_WARM_UP ?? 5_000);
 /** Time between setting the deadlines and the first of them: the server looks at least every second. */
 const LEAD_MS = 5_000;
 const TARGET_P99_MS = 1_000;
@@ -230,11 +231,22 @@ async function latencyRun(label: string, databaseUrl: string, store: Store, sink
 
 /** One spike on this database; returns when the last webhook arrived after the deadline (NaN for a run that lost flips). */
 async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<number> {
-  const fixture = await prepareProject(store, sink);
   const prepared = Date.now();
+  const warmUp = await prepareProject(store, sink);
+  const warmUpIds = await insertChecks(store, warmUp, SPIKE_WARM_UP_CHECKS);
+  const fixture = await prepareProject(store, sink);
   const ids = await insertChecks(store, fixture, SPIKE_CHECKS);
-  const before = sink.arrivals.size;
+  const setUpSeconds = (Date.now() - prepared) / 1000;
   return withServer(databaseUrl, async (server) => {
+    if (SPIKE_WARM_UP_CHECKS > 0) {
+      // A server that has been running has delivered alerts before: its code is compiled. The
+      // spike falls due five seconds after these, by when their connections and the channel's
+      // pace have been forgotten.
+      const warmedUp = sink.arrivals.size + SPIKE_WARM_UP_CHECKS;
+      await armChecks(store, warmUp.projectId, warmUpIds[0] as number, Date.now() + LEAD_MS, 0);
+      await sink.waitFor(warmedUp, 60_000);
+    }
+    const before = sink.arrivals.size;
     const deadline = Date.now() + LEAD_MS;
     await armChecks(store, fixture.projectId, ids[0] as number, deadline, 0);
     await new Promise((resolve) => setTimeout(resolve, deadline - Date.now()));
@@ -244,7 +256,10 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     const delivered = latest([...sink.arrivals.values()].slice(before)) - deadline;
     const flips = await flipTimes(store, fixture.projectId);
     const written = latest(flips.map((f) => f.processed)) - deadline;
-    console.log(`${label}: (b) ${SPIKE_CHECKS} checks due at the same moment (set up in ${((deadline - LEAD_MS - prepared) / 1000).toFixed(1)} s)`);
+    console.log(
+      `${label}: (b) ${SPIKE_CHECKS} checks due at the same moment (set up in ${setUpSeconds.toFixed(1)} s; ` +
+        `${SPIKE_WARM_UP_CHECKS} alerts delivered before, to warm the server up)`,
+    );
     console.log(`    every flip written after      ${written.toString().padStart(6)} ms (${flips.length} flips)`);
     console.log(
       `    every webhook delivered after ${delivered.toString().padStart(6)} ms   (target < ${TARGET_SPIKE_MS} ms${delivered < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
@@ -288,14 +303,15 @@ async function measure(target: Target, sink: Sink): Promise<boolean> {
     const roundLabel = target.spikeRounds > 1 ? `${label} round ${round}/${target.spikeRounds}` : label;
     delivered.push(await onDatabase(target, (url, store) => spikeRun(roundLabel, url, store, sink)));
   }
-  const result = median(delivered);
+  // A round that lost flips has no time to take the middle of.
+  const result = delivered.every(Number.isFinite) ? median(delivered) : NaN;
   if (target.spikeRounds > 1) {
     console.log(
       `${label}: (b) every webhook delivered, median of ${target.spikeRounds} rounds: ${result.toFixed(0)} ms   ` +
         `(target < ${TARGET_SPIKE_MS} ms${result < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
     );
   }
-  return latencyOk && delivered.every(Number.isFinite) && result < TARGET_SPIKE_MS;
+  return latencyOk && result < TARGET_SPIKE_MS;
 }
 
 async function main(): Promise<void> {
