@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { GroupMember } from '../channels/types.js';
+import type { ChannelDefinition, GroupMember } from '../channels/types.js';
 import { TransportError } from '../channels/types.js';
 import type { Clock, Sleep } from '../clock.js';
 import { findChannelsByIds, findGroupMembers, saveCorrectedConfig } from '../store/channels.js';
@@ -364,16 +364,26 @@ export class DeliveryWorkers {
     return rows.length;
   }
 
+  /**
+   * A claimed channel's definition and configuration, for what the claim reads ahead; null for
+   * an unknown kind or a configuration that no longer validates (the attempt itself fails then).
+   */
+  private configured(channel: ChannelRow): { definition: ChannelDefinition; config: unknown } | null {
+    const definition = this.options.registry.get(channel.kind);
+    if (!definition) return null;
+    try {
+      return { definition, config: this.configs.get(channel, definition) };
+    } catch {
+      return null;
+    }
+  }
+
   /** The channels among these whose messages may show the whole check (see showsCheckJson). */
   private channelsShowingChecks(channels: ChannelRow[]): Set<number> {
     const out = new Set<number>();
     for (const channel of channels) {
-      const definition = this.options.registry.get(channel.kind);
-      try {
-        if (definition?.showsCheckJson?.(this.configs.get(channel, definition))) out.add(channel.id);
-      } catch {
-        // A configuration that no longer validates fails the attempt itself.
-      }
+      const configured = this.configured(channel);
+      if (configured?.definition.showsCheckJson?.(configured.config)) out.add(channel.id);
     }
     return out;
   }
@@ -382,16 +392,9 @@ export class DeliveryWorkers {
   private async groupMembers(channels: ChannelRow[]): Promise<Map<number, GroupMember[]>> {
     const out = new Map<number, GroupMember[]>();
     for (const channel of channels) {
-      const definition = this.options.registry.get(channel.kind);
-      if (!definition?.members) continue;
-      let codes: readonly string[];
-      try {
-        codes = definition.members(this.configs.get(channel, definition));
-      } catch {
-        // A configuration that no longer validates fails the attempt itself.
-        continue;
-      }
-      out.set(channel.id, await findGroupMembers(this.store.db, channel.project_id, codes));
+      const configured = this.configured(channel);
+      const codes = configured?.definition.members?.(configured.config);
+      if (codes) out.set(channel.id, await findGroupMembers(this.store.db, channel.project_id, codes));
     }
     return out;
   }
