@@ -9,7 +9,7 @@ import { StorePingWriter } from './store-writer.js';
 import { ThreadPingWriter } from './thread-writer.js';
 
 /** The largest batch handed to the SQLite writer thread (see writerFor). */
-const THREAD_MAX_BATCH = 16;
+const THREAD_MAX_BATCH = 32;
 
 export interface IngestOptions {
   flushMs: number;
@@ -27,14 +27,18 @@ export interface IngestOptions {
 /**
  * How batches are written: by whom, how many at once, and at most how large.
  *
- * A SQLite file gets a writer thread. Its batches stay small and three may be under way: one
- * being committed, one waiting on the writer thread, one being answered and refilled here. With
- * large batches every waiting ping joins the one batch, and the two threads take turns, each idle
- * while the other works; small ones keep both busy. A second connection cannot write at the same
- * time, and SQLite's cost per ping hardly depends on the batch size, so there is nothing to gain
- * from more. PostgreSQL commits several batches side by side, each as large as the configuration
- * allows (fewer statements). An in-memory SQLite database exists only on its one connection, so it
- * is written in this thread, one batch at a time.
+ * A SQLite file gets a writer thread, with up to three batches under way: one being committed,
+ * one waiting on the writer thread, one being answered and refilled here. Each is capped, so that
+ * the two threads work side by side instead of taking turns, each idle while the other works with
+ * every waiting ping in one batch. The cap is not small, though: a commit writes every page its
+ * pings touched to the WAL, and pings in one batch share pages (the deadline index, the end of
+ * the ping table). From 16 to 32 pings a batch, the WAL written per ping fell from 9.8 to 7.0 KB
+ * and the writer thread's CPU per ping by a sixth; a cap of 64 wrote no less. A second connection
+ * cannot write at the same time, so more batches at once would gain nothing.
+ *
+ * PostgreSQL commits several batches side by side, each as large as the configuration allows
+ * (fewer statements). An in-memory SQLite database exists only on its one connection, so it is
+ * written in this thread, one batch at a time.
  */
 function writerFor(store: Store, maxBatch: number): { writer: PingWriter; concurrency: number; maxBatch: number } {
   if (store.dialect === 'postgres') return { writer: new StorePingWriter(store), concurrency: 4, maxBatch };
