@@ -176,7 +176,10 @@ function encodeBody(options: OutboundRequestOptions): { body?: string | Uint8Arr
   return options.body === undefined ? {} : { body: options.body };
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/** Response headers as undici gives them: lower-case names, repeated ones as arrays. */
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+function flattenHeaders(headers: RawHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -192,7 +195,7 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  */
 class RequestCancel {
   reason: TransportError | null = null;
-  private abortHop: ((reason: Error) => void) | null = null;
+  private hop: HopHandler | null = null;
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -204,10 +207,10 @@ class RequestCancel {
     else watchSignal(signal, this);
   }
 
-  /** How to end the hop in flight; called at once when the request was cancelled already. */
-  attach(abortHop: (reason: Error) => void): void {
-    this.abortHop = abortHop;
-    if (this.reason) abortHop(this.reason);
+  /** The hop in flight, ended at once when the request was cancelled already. */
+  attach(hop: HopHandler): void {
+    this.hop = hop;
+    if (this.reason) hop.abort(this.reason);
   }
 
   done(): void {
@@ -218,7 +221,7 @@ class RequestCancel {
   cancel(): void {
     if (this.reason) return;
     this.reason = new TransportError('Connection timed out');
-    this.abortHop?.(this.reason);
+    this.hop?.abort(this.reason);
   }
 }
 
@@ -247,63 +250,100 @@ interface HopRequest {
   maxResponseBytes: number;
 }
 
-interface HopResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** At most maxResponseBytes of the body. */
-  body: Buffer;
+/** An answer as OutboundResponse shows it; its headers are flattened only when someone reads them. */
+class Answer implements OutboundResponse {
+  private flatHeaders: Record<string, string> | null = null;
+
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: RawHeaders,
+    readonly text: string,
+  ) {}
+
+  get headers(): Record<string, string> {
+    return (this.flatHeaders ??= flattenHeaders(this.rawHeaders));
+  }
+
+  /** Where a redirect points, if it says. */
+  location(): string | undefined {
+    const location = this.rawHeaders.location;
+    return typeof location === 'string' ? location : undefined;
+  }
 }
+
+const NO_HEADERS: RawHeaders = {};
+const EMPTY_BODY = Buffer.alloc(0);
 
 /**
  * One request and its answer through undici's dispatcher interface, with the body collected in
- * memory up to a limit (the rest is not read: the connection is dropped).
+ * memory up to a limit (the rest is not read: the connection is dropped). One object per request
+ * rather than a set of closures: a burst sends thousands a second.
  */
-function dispatchHop(dispatcher: Dispatcher, hop: HopRequest, cancel: RequestCancel): Promise<HopResponse> {
-  return new Promise<HopResponse>((resolve, reject) => {
-    let settled = false;
-    let status = 0;
-    let headers: HopResponse['headers'] = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (error === null) resolve({ status, headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) });
-      else reject(error);
-    };
-    let controller: Dispatcher.DispatchController | null = null;
-    // A request still waiting for a connection fails at once; undici drops it when its turn comes.
-    cancel.attach((reason) => {
-      finish(reason);
-      controller?.abort(reason);
-    });
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(started) {
-        controller = started;
-        if (cancel.reason) started.abort(cancel.reason);
-      },
-      onResponseStart(_controller, statusCode, responseHeaders) {
-        // 1xx answers are informational: the real one follows.
-        if (statusCode < 200) return;
-        status = statusCode;
-        headers = responseHeaders;
-      },
-      onResponseData(ongoing, chunk) {
-        if (settled) return;
-        chunks.push(chunk.subarray(0, hop.maxResponseBytes - size));
-        size += chunk.length;
-        if (size >= hop.maxResponseBytes) {
-          finish(null);
-          ongoing.abort(new Error('response body limit reached'));
-        }
-      },
-      onResponseEnd() {
-        finish(null);
-      },
-      onResponseError(_controller, error) {
-        finish(error);
-      },
-    };
+class HopHandler implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private status = 0;
+  private headers = NO_HEADERS;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private controller: Dispatcher.DispatchController | null = null;
+
+  constructor(
+    private readonly maxResponseBytes: number,
+    private readonly cancel: RequestCancel,
+    private readonly resolve: (answer: Answer) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** Ends the request now; one still waiting for a connection fails at once, and undici drops it when its turn comes. */
+  abort(reason: Error): void {
+    this.finish(reason);
+    this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cancel.reason) controller.abort(this.cancel.reason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: RawHeaders): void {
+    // 1xx answers are informational: the real one follows.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.chunks.push(chunk.subarray(0, this.maxResponseBytes - this.size));
+    this.size += chunk.length;
+    if (this.size >= this.maxResponseBytes) {
+      this.finish(null);
+      controller.abort(new Error('response body limit reached'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish(null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.finish(error);
+  }
+
+  private finish(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (error !== null) return this.reject(error);
+    const { chunks } = this;
+    const body = chunks.length === 0 ? EMPTY_BODY : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.resolve(new Answer(this.status, this.headers, body.toString('utf8')));
+  }
+}
+
+function dispatchHop(dispatcher: Dispatcher, hop: HopRequest, cancel: RequestCancel): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const handler = new HopHandler(hop.maxResponseBytes, cancel, resolve, reject);
+    cancel.attach(handler);
     try {
       dispatcher.dispatch(
         {
@@ -316,7 +356,7 @@ function dispatchHop(dispatcher: Dispatcher, hop: HopRequest, cancel: RequestCan
         handler,
       );
     } catch (error) {
-      finish(error);
+      reject(error);
     }
   });
 }
@@ -367,7 +407,7 @@ export class OutboundHttp {
     try {
       for (let hop = 0; ; hop++) {
         if (guarded) this.assertAllowedLiteral(target);
-        let response: HopResponse;
+        let response: Answer;
         try {
           response = await dispatchHop(
             this.agent(guarded),
@@ -377,8 +417,8 @@ export class OutboundHttp {
         } catch (error) {
           throw cancel.reason ?? transportErrorFor(error);
         }
-        const location = response.headers.location;
-        if (REDIRECT_STATUSES.has(response.status) && typeof location === 'string') {
+        const location = REDIRECT_STATUSES.has(response.status) ? response.location() : undefined;
+        if (location !== undefined) {
           if (hop >= this.maxRedirects) throw new TransportError('Too many redirects');
           const next = parseTarget(new URL(location, target));
           const becomesGet = response.status === 303 ? currentMethod !== 'HEAD' : response.status <= 302 && currentMethod === 'POST';
@@ -396,7 +436,7 @@ export class OutboundHttp {
           target = next;
           continue;
         }
-        return { status: response.status, headers: flattenHeaders(response.headers), text: response.body.toString('utf8') };
+        return response;
       }
     } finally {
       cancel.done();
@@ -418,6 +458,8 @@ export class OutboundHttp {
   }
 
   private agent(guarded: boolean): Agent {
+    const agent = guarded ? this.guardedAgent : this.openAgent;
+    if (agent) return agent;
     const options = {
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
