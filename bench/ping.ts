@@ -84,7 +84,7 @@ async function alternate(label: string, bare: Target, lookout: Target): Promise<
     ratios.push(result.rps / baseline.rps);
     console.log(`round ${round}/${ROUNDS}`);
     console.log(`  ${formatLoad('bare node:http', baseline)}`);
-    console.log(`  ${formatLoad(label, result)}   ratio ${(result.rps / baseline.rps).toFixed(2)}`);
+    console.log(`  ${formatLoad(label, result)}   ratio ${(result.rps / baseline.rps).toFixed(3)}`);
   }
   return median(ratios);
 }
@@ -122,14 +122,14 @@ async function main(): Promise<void> {
   try {
     const sqlite = await measureLookout('Lookout, SQLite', `sqlite:${path.join(dir, 'bench.db')}`, bare);
     const met = sqlite >= TARGET_RATIO;
-    console.log(`ratio SQLite / bare, median of ${ROUNDS} rounds: ${sqlite.toFixed(2)} (target >= ${TARGET_RATIO})${met ? '' : '  BELOW TARGET'}`);
+    console.log(`ratio SQLite / bare, median of ${ROUNDS} rounds: ${sqlite.toFixed(3)} (target >= ${TARGET_RATIO})${met ? '' : '  BELOW TARGET'}`);
     if (!met) process.exitCode = 1;
 
     if (process.env.BENCH_SKIP_POSTGRES !== '1') {
       const cluster = await startPgCluster({ durable: true });
       try {
         const pg = await measureLookout('Lookout, PostgreSQL', cluster.adminUrl, bare);
-        console.log(`ratio PostgreSQL / bare, median of ${ROUNDS} rounds: ${pg.toFixed(2)}`);
+        console.log(`ratio PostgreSQL / bare, median of ${ROUNDS} rounds: ${pg.toFixed(3)}`);
       } finally {
         cluster.stop();
       }
