@@ -11,6 +11,7 @@ import { checkJson } from '../http/api/healthchecks/check-json.js';
 import { moduleWorkerData } from '../module-worker.js';
 import type { ContextSources } from './alert-context.js';
 import { buildAlertContext } from './alert-context.js';
+import { eventFromWire, subjectFromWire } from './job-wire.js';
 import { AttemptDeadlines, ChannelConfigs, engineServices, sendWithTimeout } from './send.js';
 import type { SendLimits } from './sender.js';
 import type { FromSenderThread, SenderThreadSetup, ToSenderThread, WireJob, WireResult } from './thread-sender.js';
@@ -59,7 +60,7 @@ async function send(job: WireJob): Promise<void> {
     const definition = channelDefinition(kind);
     if (!definition) throw new TransportError(`Unknown channel kind "${kind}"`, true);
     const config = configs.get({ id: channelId, kind, value }, definition);
-    const alert = buildAlertContext(contextAt(now), subject, event, lastPing ?? undefined);
+    const alert = buildAlertContext(contextAt(now), subjectFromWire(subject), eventFromWire(event), lastPing ?? undefined);
     await sendWithTimeout(definition, config, alert, tools, deadlines, engineServices(members, (v) => (corrected = v)));
     report([id, started, Math.round(performance.now() - startedAt), null, false, corrected]);
   } catch (error) {

@@ -10,8 +10,9 @@ import type { Worker } from 'node:worker_threads';
 import { TransportError } from '../channels/types.js';
 import { siblingModule, spawnModuleWorker } from '../module-worker.js';
 import type { GroupMember } from '../channels/types.js';
-import type { AlertSubject, LastPing } from '../store/notifications.js';
-import type { AlertEvent } from './alert-context.js';
+import type { LastPing } from '../store/notifications.js';
+import type { WireEvent, WireSubject } from './job-wire.js';
+import { eventToWire, subjectToWire } from './job-wire.js';
 import type { AlertSender, SendJob, SendLimits, SendReport } from './sender.js';
 
 /** What the sender thread needs to know of the deployment. */
@@ -29,8 +30,8 @@ export type WireJob = [
   kind: string,
   channelId: number,
   value: string,
-  subject: AlertSubject,
-  event: AlertEvent,
+  subject: WireSubject,
+  event: WireEvent,
   lastPing: LastPing | null,
   members: GroupMember[] | null,
   now: number,
@@ -78,7 +79,6 @@ export class ThreadSender implements AlertSender {
   send(job: SendJob): Promise<SendReport> {
     const thread = this.thread ?? this.start();
     const id = this.nextId++;
-    const { code, status, reason, event_at, downtime } = job.event;
     if (this.outbox.length === 0) setImmediate(() => this.flush());
     this.limits = job.limits;
     this.outbox.push([
@@ -86,8 +86,8 @@ export class ThreadSender implements AlertSender {
       job.channel.kind,
       job.channel.id,
       job.channel.value,
-      job.subject,
-      { code, status, reason, event_at, downtime },
+      subjectToWire(job.subject),
+      eventToWire(job.event),
       job.lastPing ?? null,
       job.members,
       job.now,

@@ -312,11 +312,12 @@ export async function logAttempts(trx: Executor, store: Store, attempts: LoggedA
 // ---- what a message says ----
 
 /** What every message may say of a check (see AlertContext.check). */
-const MESSAGE_CHECK_COLUMNS = [
+export const MESSAGE_CHECK_COLUMNS = [
   'id', 'code', 'name', 'slug', 'tags', 'description', 'kind', 'timeout', 'grace', 'schedule', 'tz', 'n_pings', 'last_ping', 'project_id',
 ] as const satisfies readonly (keyof CheckRow)[];
 export type MessageCheck = Pick<CheckRow, (typeof MESSAGE_CHECK_COLUMNS)[number]>;
-const messageCheckOf = compileRowReader<MessageCheck>(MESSAGE_CHECK_COLUMNS);
+/** A MessageCheck from its MESSAGE_CHECK_COLUMNS values, in that order. */
+export const messageCheckOf = compileRowReader<MessageCheck>(MESSAGE_CHECK_COLUMNS);
 
 /** The check as its API representation shows it (webhooks' $JSON), with its project. */
 const VIEW_COLUMNS = [...CHECK_VIEW_COLUMNS, 'project_id'] as const;

@@ -228,7 +228,7 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
           definition: channelDefinition('webhook') as NonNullable<ReturnType<typeof channelDefinition>>,
           config: {},
           // A function cannot be copied to another thread.
-          subject: { check: { name: () => 'not data' } } as unknown as AlertSubject,
+          subject: { check: { name: () => 'not data' }, project: { code: 'p', name: 'P' }, view: null } as unknown as AlertSubject,
           event: { code: 'n', status: 'down', reason: 'timeout', event_at: 0, downtime: null },
           lastPing: undefined,
           members: null,
