@@ -229,8 +229,14 @@ async function latencyRun(label: string, databaseUrl: string, store: Store, sink
   });
 }
 
+/** What a spike's time says against the target, which is SQLite's; the other figures are for reference. */
+function spikeVerdict(ms: number, target: boolean): string {
+  if (!target) return '(for reference: the target is for SQLite)';
+  return `(target < ${TARGET_SPIKE_MS} ms${ms < TARGET_SPIKE_MS ? '' : '  MISSED'})`;
+}
+
 /** One spike on this database; returns when the last webhook arrived after the deadline (NaN for a run that lost flips). */
-async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink): Promise<number> {
+async function spikeRun(label: string, databaseUrl: string, store: Store, sink: Sink, target: boolean): Promise<number> {
   const prepared = Date.now();
   const warmUp = await prepareProject(store, sink);
   const warmUpIds = await insertChecks(store, warmUp, SPIKE_WARM_UP_CHECKS);
@@ -261,9 +267,7 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
         `${SPIKE_WARM_UP_CHECKS} alerts delivered before, to warm the server up)`,
     );
     console.log(`    every flip written after      ${written.toString().padStart(6)} ms (${flips.length} flips)`);
-    console.log(
-      `    every webhook delivered after ${delivered.toString().padStart(6)} ms   (target < ${TARGET_SPIKE_MS} ms${delivered < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
-    );
+    console.log(`    every webhook delivered after ${delivered.toString().padStart(6)} ms   ${spikeVerdict(delivered, target)}`);
     console.log(`    ${cpuLine}`);
     console.log(`    server peak RSS ${peakRssMiB(server)}`);
     const failures = await failedAttempts(store, fixture.channelId);
@@ -292,6 +296,8 @@ interface Target {
   /** A database for a run: a fresh one each time, where the database allows it cheaply. */
   database(): string;
   spikeRounds: number;
+  /** Whether the spike's target applies (SQLite's). */
+  spikeTarget: boolean;
 }
 
 async function measure(target: Target, sink: Sink): Promise<boolean> {
@@ -301,17 +307,17 @@ async function measure(target: Target, sink: Sink): Promise<boolean> {
   const delivered: number[] = [];
   for (let round = 1; round <= target.spikeRounds; round++) {
     const roundLabel = target.spikeRounds > 1 ? `${label} round ${round}/${target.spikeRounds}` : label;
-    delivered.push(await onDatabase(target, (url, store) => spikeRun(roundLabel, url, store, sink)));
+    delivered.push(await onDatabase(target, (url, store) => spikeRun(roundLabel, url, store, sink, target.spikeTarget)));
   }
   // A round that lost flips has no time to take the middle of.
   const result = delivered.every(Number.isFinite) ? median(delivered) : NaN;
   if (target.spikeRounds > 1) {
     console.log(
       `${label}: (b) every webhook delivered, median of ${target.spikeRounds} rounds: ${result.toFixed(0)} ms   ` +
-        `(target < ${TARGET_SPIKE_MS} ms${result < TARGET_SPIKE_MS ? '' : '  MISSED'})`,
+        spikeVerdict(result, target.spikeTarget),
     );
   }
-  return latencyOk && result < TARGET_SPIKE_MS;
+  return latencyOk && (!target.spikeTarget || result < TARGET_SPIKE_MS);
 }
 
 async function main(): Promise<void> {
@@ -322,13 +328,13 @@ async function main(): Promise<void> {
   let ok = true;
   let files = 0;
   try {
-    const sqlite = { label: 'SQLite', database: () => `sqlite:${path.join(dir, `bench-${++files}.db`)}`, spikeRounds: SPIKE_ROUNDS };
+    const sqlite = { label: 'SQLite', database: () => `sqlite:${path.join(dir, `bench-${++files}.db`)}`, spikeRounds: SPIKE_ROUNDS, spikeTarget: true };
     ok = (await measure(sqlite, sink)) && ok;
     if (process.env.BENCH_SKIP_POSTGRES !== '1') {
       const cluster = await startPgCluster({ durable: true });
       try {
         // One spike: on PostgreSQL it is several times longer, and its figure is for reference.
-        await measure({ label: 'PostgreSQL', database: () => cluster.adminUrl, spikeRounds: 1 }, sink);
+        ok = (await measure({ label: 'PostgreSQL', database: () => cluster.adminUrl, spikeRounds: 1, spikeTarget: false }, sink)) && ok;
       } finally {
         cluster.stop();
       }
