@@ -15,8 +15,20 @@ export type WireSubject = [check: unknown[], projectCode: string, projectName: s
 
 export type WireEvent = [code: string, status: AlertEvent['status'], reason: string, eventAt: number, downtime: number | null];
 
-export function subjectToWire({ check, project, view }: AlertSubject): WireSubject {
-  return [MESSAGE_CHECK_COLUMNS.map((column) => check[column as keyof MessageCheck]), project.code, project.name, view];
+/**
+ * The sends of one check to several channels share its subject. A message copies an object it
+ * holds twice only once, so each subject gets one wire form, reused by all its sends.
+ */
+const wireForms = new WeakMap<AlertSubject, WireSubject>();
+
+export function subjectToWire(subject: AlertSubject): WireSubject {
+  let wire = wireForms.get(subject);
+  if (wire === undefined) {
+    const { check, project, view } = subject;
+    wire = [MESSAGE_CHECK_COLUMNS.map((column) => check[column as keyof MessageCheck]), project.code, project.name, view];
+    wireForms.set(subject, wire);
+  }
+  return wire;
 }
 
 export function subjectFromWire([check, code, name, view]: WireSubject): AlertSubject {

@@ -32,6 +32,12 @@ describe('job wire', () => {
     expect(subjectFromWire(structuredClone(wire))).toEqual(subject);
   });
 
+  it('gives a subject shared by several sends one wire form, so that a message carries it once', () => {
+    const subject: AlertSubject = { check, project: { code: 'p', name: 'P' }, view: null };
+    expect(subjectToWire(subject)).toBe(subjectToWire(subject));
+    expect(subjectToWire({ ...subject })).not.toBe(subjectToWire(subject));
+  });
+
   it('carries the API view as it is, and of the check only what messages read', () => {
     const subject: AlertSubject = { check: view.check, project: { code: 'p', name: 'P' }, view };
     const received = subjectFromWire(structuredClone(subjectToWire(subject)));
