@@ -272,7 +272,6 @@ class Answer implements OutboundResponse {
 }
 
 const NO_HEADERS: RawHeaders = {};
-const EMPTY_BODY = Buffer.alloc(0);
 
 /**
  * One request and its answer through undici's dispatcher interface, with the body collected in
@@ -334,8 +333,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     if (error !== null) return this.reject(error);
-    const { chunks } = this;
-    const body = chunks.length === 0 ? EMPTY_BODY : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
     this.resolve(new Answer(this.status, this.headers, body.toString('utf8')));
   }
 }
