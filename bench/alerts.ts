@@ -156,7 +156,11 @@ function peakRssMiB(server: ChildServer): string {
   }
 }
 
-/** Where the CPU went during a run: the server (and its main thread), this process (the sink), the machine. */
+/**
+ * Where the CPU went during a run: the server (and its main thread), this process (the sink), the
+ * machine, and the shortest time that CPU could take on all the machine's cores (it tells a run
+ * held up by one busy thread from one that ran out of CPU).
+ */
 class CpuSplit {
   private readonly threads: Map<number, number>;
   private readonly sink = process.cpuUsage();
@@ -169,7 +173,8 @@ class CpuSplit {
 
   toString(): string {
     const seconds = (performance.now() - this.started) / 1000;
-    const sink = process.cpuUsage(this.sink);
+    const sinkUsage = process.cpuUsage(this.sink);
+    const sink = (sinkUsage.user + sinkUsage.system) / 1e6;
     const used = [...threadCpuSeconds(this.pid)].map(([tid, total]) => ({ tid, used: total - (this.threads.get(tid) ?? 0) }));
     const server = used.reduce((sum, t) => sum + t.used, 0);
     const main = used.find((t) => t.tid === this.pid)?.used ?? NaN;
@@ -178,10 +183,14 @@ class CpuSplit {
       .sort((a, b) => b.used - a.used)
       .map((t) => `${t.used.toFixed(1)} s`);
     const machine = machineTicks();
-    const busy = machine && this.machine ? (machine.busy - this.machine.busy) / (machine.total - this.machine.total) : NaN;
+    const share = (ticks: 'busy' | 'stolen') =>
+      machine && this.machine ? (machine[ticks] - this.machine[ticks]) / (machine.total - this.machine.total) : NaN;
+    const cores = os.cpus().length;
     return (
       `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s; ` +
-      `other threads ${others.join(', ') || 'none'}), sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, machine ${(busy * 100).toFixed(0)}% busy`
+      `other threads ${others.join(', ') || 'none'}), sink ${sink.toFixed(1)} s, ` +
+      `machine ${(share('busy') * 100).toFixed(0)}% busy (${(share('stolen') * 100).toFixed(0)}% taken by the host); ` +
+      `on ${cores} cores fully used, this CPU takes ${((server + sink) / cores).toFixed(1)} s at least`
     );
   }
 }

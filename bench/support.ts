@@ -52,13 +52,13 @@ export function threadCpuSeconds(pid: number | undefined): Map<number, number> {
 }
 
 /** Busy and total CPU time of the whole machine so far (Linux), in clock ticks. */
-export function machineTicks(): { busy: number; total: number } | null {
+export function machineTicks(): { busy: number; stolen: number; total: number } | null {
   try {
     const [, ...values] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
     const ticks = values.map(Number);
     const total = ticks.reduce((sum, t) => sum + t, 0);
-    // idle and iowait
-    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+    // Busy is all but idle and iowait; steal is time a virtual machine's host gave to others.
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), stolen: ticks[7] ?? 0, total };
   } catch {
     return null;
   }
