@@ -157,9 +157,8 @@ function peakRssMiB(server: ChildServer): string {
 }
 
 /**
- * Where the CPU went during a run: the server (and its main thread), this process (the sink), the
- * machine, and the shortest time that CPU could take on all the machine's cores (it tells a run
- * held up by one busy thread from one that ran out of CPU).
+ * Where the CPU went during a run: the server (and its main thread), this process (the sink), and
+ * the machine: how busy it was, and how much of that the host of a virtual machine took for others.
  */
 class CpuSplit {
   private readonly threads: Map<number, number>;
@@ -173,8 +172,7 @@ class CpuSplit {
 
   toString(): string {
     const seconds = (performance.now() - this.started) / 1000;
-    const sinkUsage = process.cpuUsage(this.sink);
-    const sink = (sinkUsage.user + sinkUsage.system) / 1e6;
+    const sink = process.cpuUsage(this.sink);
     const used = [...threadCpuSeconds(this.pid)].map(([tid, total]) => ({ tid, used: total - (this.threads.get(tid) ?? 0) }));
     const server = used.reduce((sum, t) => sum + t.used, 0);
     const main = used.find((t) => t.tid === this.pid)?.used ?? NaN;
@@ -185,12 +183,10 @@ class CpuSplit {
     const machine = machineTicks();
     const share = (ticks: 'busy' | 'stolen') =>
       machine && this.machine ? (machine[ticks] - this.machine[ticks]) / (machine.total - this.machine.total) : NaN;
-    const cores = os.cpus().length;
     return (
       `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s; ` +
-      `other threads ${others.join(', ') || 'none'}), sink ${sink.toFixed(1)} s, ` +
-      `machine ${(share('busy') * 100).toFixed(0)}% busy (${(share('stolen') * 100).toFixed(0)}% taken by the host); ` +
-      `on ${cores} cores fully used, this CPU takes ${((server + sink) / cores).toFixed(1)} s at least`
+      `other threads ${others.join(', ') || 'none'}), sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, ` +
+      `machine ${(share('busy') * 100).toFixed(0)}% busy (${(share('stolen') * 100).toFixed(0)}% taken by the host)`
     );
   }
 }
