@@ -442,7 +442,15 @@ async function storeFlips(
     trx,
     dialect,
     'flips',
-    ['check_id', 'created', 'old_status', 'new_status', 'reason', 'processed', 'alerted'],
+    [
+      ['check_id', 'bigint'],
+      ['created', 'bigint'],
+      ['old_status', 'text'],
+      ['new_status', 'text'],
+      ['reason', 'text'],
+      ['processed', 'bigint'],
+      ['alerted', 'bigint'],
+    ],
     fresh.map((f) => [f.check_id, f.created, f.old_status, f.new_status, f.reason, now, alerted.has(f) ? 1 : 0]),
     ['id', 'check_id', 'created', 'old_status', 'new_status'],
   );

@@ -1,21 +1,28 @@
 // Statements over many rows at once for alerting's bursts (100,000 checks due in the same second):
 // multi-row INSERTs, and UPDATE … FROM a list of rows given as a table in a WITH clause, so that
 // each row gets its own values and its own condition in a single statement on both databases.
-// The SQL text is written here once per shape and row count and sent with positional parameters,
-// because building such statements through the query builder costs more than running them.
+// SQLite takes the rows as a VALUES list of positional parameters, its statement text written here
+// once per shape and row count (building such statements through the query builder costs more
+// than running them). PostgreSQL takes one typed array per column, unnested into rows: its
+// statement text is the same for any number of rows, and parsing and planning a VALUES list of
+// thousands of parameters cost it a fifth of the statement (measured on 1,000-row inserts into
+// the outbox: 51–56 µs of the database server's CPU per row with VALUES, 42–44 with arrays).
 import { CompiledQuery } from 'kysely';
 import type { DialectName } from './dialect.js';
 import type { Executor } from './executor.js';
 
-/** Both databases cap the parameters of one statement (SQLite at 32,766). */
+/** SQLite caps the parameters of one statement at 32,766. */
 const MAX_PARAMETERS = 30_000;
 const MAX_ROWS = 1000;
+
+/** A column's name and its PostgreSQL type (an array parameter needs one; a value converts to the column's own). */
+export type TypedColumn = readonly [name: string, type: 'bigint' | 'text'];
 
 export interface ValuesTable {
   /** The WITH name; its column names must differ from the updated table's, to stay unambiguous. */
   name: string;
-  /** Column names with their types (PostgreSQL infers a bare parameter in VALUES as text). */
-  columns: [string, 'bigint' | 'text'][];
+  /** The first column is the key the statement matches rows by. */
+  columns: readonly TypedColumn[];
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -37,16 +44,20 @@ function statementText(key: string, full: boolean, build: () => string): string 
   return text;
 }
 
-/** `(p1, p2, …), (…)` for `rows` rows of `width` values, each wrapped by `wrap`. */
-function tuples(dialect: DialectName, rows: number, width: number, wrap: (placeholder: string, column: number) => string): string {
-  const out: string[] = [];
-  let n = 0;
-  for (let r = 0; r < rows; r++) {
-    const row: string[] = [];
-    for (let c = 0; c < width; c++) row.push(wrap(dialect === 'postgres' ? `$${++n}` : '?', c));
-    out.push(`(${row.join(', ')})`);
-  }
-  return out.join(', ');
+/** `(?, ?, …), (…)` for `rows` rows of `width` values, each wrapped by `wrap`. */
+function tuples(rows: number, width: number, wrap: (column: number) => string): string {
+  const row = `(${Array.from({ length: width }, (_, c) => wrap(c)).join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
+}
+
+/** `unnest($1::bigint[], $2::text[], …)`: the rows of one array parameter per column. */
+function unnested(columns: readonly TypedColumn[]): string {
+  return `unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+}
+
+/** The rows' values as one array per column, for unnested(). */
+function columnArrays(rows: readonly unknown[][], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, c) => rows.map((row) => row[c]));
 }
 
 function rowsPerStatement(width: number): number {
@@ -58,29 +69,33 @@ export async function insertRows<Row>(
   db: Executor,
   dialect: DialectName,
   table: string,
-  columns: readonly string[],
+  columns: readonly TypedColumn[],
   rows: unknown[][],
   returning: readonly string[] = [],
 ): Promise<Row[]> {
   const out: Row[] = [];
+  const into = `insert into ${table} (${columns.map(([name]) => name).join(', ')})`;
+  const tail = returning.length > 0 ? ` returning ${returning.join(', ')}` : '';
   const size = rowsPerStatement(columns.length);
   for (const chunk of chunks(rows, size)) {
-    const key = `insert|${dialect}|${table}|${columns.join(',')}|${returning.join(',')}`;
-    const text = statementText(key, chunk.length === size, () => {
-      const tail = returning.length > 0 ? ` returning ${returning.join(', ')}` : '';
-      return `insert into ${table} (${columns.join(', ')}) values ${tuples(dialect, chunk.length, columns.length, (p) => p)}${tail}`;
-    });
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, chunk.flat()));
-    out.push(...result.rows);
+    const query =
+      dialect === 'postgres'
+        ? CompiledQuery.raw(`${into} select * from ${unnested(columns)}${tail}`, columnArrays(chunk, columns.length))
+        : CompiledQuery.raw(
+            statementText(`${into}${tail}`, chunk.length === size, () => `${into} values ${tuples(chunk.length, columns.length, () => '?')}${tail}`),
+            chunk.flat(),
+          );
+    out.push(...(await db.executeQuery<Row>(query)).rows);
   }
   return out;
 }
 
 /**
  * Runs `with <values table> <statement>` for the rows, in as few statements as the parameter
- * limit allows; returns what the statements return. The statement must contain `{keys}`, which
- * becomes the list of the rows' first values, and use it as `<key column> in {keys}`: without it a
- * planner lacking statistics may scan the whole table for every statement.
+ * limit allows; returns what the statements return. The statement must match rows by the table's
+ * first column as `<key column> in {keys}`: without a condition on the key, a planner lacking
+ * statistics may scan the whole table for every statement. SQLite gets the list of keys there,
+ * PostgreSQL `= any(…)` of the first column's array.
  */
 export async function withValues<Row>(
   db: Executor,
@@ -90,20 +105,24 @@ export async function withValues<Row>(
   statement: string,
 ): Promise<Row[]> {
   const out: Row[] = [];
-  const width = table.columns.length;
-  const size = rowsPerStatement(width + 1);
+  const { columns } = table;
+  const header = `with ${table.name}(${columns.map(([name]) => name).join(', ')}) as`;
+  const size = rowsPerStatement(columns.length + 1);
   for (const chunk of chunks(rows, size)) {
-    const key = `with|${dialect}|${table.name}|${table.columns.join(',')}|${statement}`;
-    const text = statementText(key, chunk.length === size, () => {
-      const header = `${table.name}(${table.columns.map(([name]) => name).join(', ')})`;
-      const values = tuples(dialect, chunk.length, width, (p, c) => `cast(${p} as ${(table.columns[c] as [string, string])[1]})`);
-      const first = chunk.length * width;
-      const keys = Array.from({ length: chunk.length }, (_, i) => (dialect === 'postgres' ? `$${first + i + 1}` : '?'));
-      return `with ${header} as (values ${values}) ${statement.replace('{keys}', `(${keys.join(', ')})`)}`;
-    });
-    const parameters = [...chunk.flat(), ...chunk.map((row) => row[0])];
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(text, parameters));
-    out.push(...result.rows);
+    const query =
+      dialect === 'postgres'
+        ? CompiledQuery.raw(
+            `${header} (select * from ${unnested(columns)}) ${statement.replace(' in {keys}', ` = any($1::${(columns[0] as TypedColumn)[1]}[])`)}`,
+            columnArrays(chunk, columns.length),
+          )
+        : CompiledQuery.raw(
+            statementText(`${header}${statement}`, chunk.length === size, () => {
+              const values = tuples(chunk.length, columns.length, (c) => `cast(? as ${(columns[c] as TypedColumn)[1]})`);
+              return `${header} (values ${values}) ${statement.replace(' in {keys}', ` in ${tuples(1, chunk.length, () => '?')}`)}`;
+            }),
+            [...chunk.flat(), ...chunk.map((row) => row[0])],
+          );
+    out.push(...(await db.executeQuery<Row>(query)).rows);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { Executor } from './executor.js';
 import { compileRowReader } from './row-arrays.js';
 import { idLists, preparedStatement } from './statement-reuse.js';
 import type { CheckRow, NotificationRow, NotificationState, PingRow } from './schema.js';
+import type { TypedColumn } from './bulk.js';
 import { insertRows, withValues } from './bulk.js';
 
 const ERROR_MAX = 200;
@@ -28,18 +29,18 @@ export interface QueuedNotification {
   downtime: number | null;
 }
 
-const NOTIFICATION_COLUMNS = [
-  'code',
-  'check_id',
-  'channel_id',
-  'flip_id',
-  'status',
-  'reason',
-  'event_at',
-  'downtime',
-  'created',
-  'next_attempt_at',
-] as const;
+const NOTIFICATION_COLUMNS: TypedColumn[] = [
+  ['code', 'text'],
+  ['check_id', 'bigint'],
+  ['channel_id', 'bigint'],
+  ['flip_id', 'bigint'],
+  ['status', 'text'],
+  ['reason', 'text'],
+  ['event_at', 'bigint'],
+  ['downtime', 'bigint'],
+  ['created', 'bigint'],
+  ['next_attempt_at', 'bigint'],
+];
 
 /**
  * A UUID whose first 48 bits are the time (version 7): notification codes are then written in
@@ -206,6 +207,13 @@ const FINISH_ROW = `update notifications
   set state = ?, sent_at = ?, next_attempt_at = ?, error = ?, attempts = attempts - ?, claimed_by = null, claimed_until = null
   where id = ? and claimed_by = ?`;
 const INSERT_ATTEMPT = 'insert into notification_attempts (notification_id, started, duration, error, worker) values (?, ?, ?, ?, ?)';
+const ATTEMPT_COLUMNS: TypedColumn[] = [
+  ['notification_id', 'bigint'],
+  ['started', 'bigint'],
+  ['duration', 'bigint'],
+  ['error', 'text'],
+  ['worker', 'text'],
+];
 
 /**
  * Records what became of claimed rows, in the caller's transaction: each row changes only while
@@ -283,7 +291,7 @@ export async function logAttempts(trx: Executor, store: Store, attempts: LoggedA
     const insert = preparedStatement(store.sqlite, INSERT_ATTEMPT);
     for (const row of rows) insert.run(...row);
   } else {
-    await insertRows(trx, store.dialect, 'notification_attempts', ['notification_id', 'started', 'duration', 'error', 'worker'], rows);
+    await insertRows(trx, store.dialect, 'notification_attempts', ATTEMPT_COLUMNS, rows);
   }
   const latest = new Map<number, LoggedAttempt>();
   for (const attempt of attempts) latest.set(attempt.channelId, attempt);
