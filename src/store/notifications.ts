@@ -206,7 +206,6 @@ function attemptError(outcome: AttemptOutcome): string {
 const FINISH_ROW = `update notifications
   set state = ?, sent_at = ?, next_attempt_at = ?, error = ?, attempts = attempts - ?, claimed_by = null, claimed_until = null
   where id = ? and claimed_by = ?`;
-const INSERT_ATTEMPT = 'insert into notification_attempts (notification_id, started, duration, error, worker) values (?, ?, ?, ?, ?)';
 const ATTEMPT_COLUMNS: TypedColumn[] = [
   ['notification_id', 'bigint'],
   ['started', 'bigint'],
@@ -214,6 +213,8 @@ const ATTEMPT_COLUMNS: TypedColumn[] = [
   ['error', 'text'],
   ['worker', 'text'],
 ];
+const INSERT_ATTEMPT = `insert into notification_attempts (${ATTEMPT_COLUMNS.map(([name]) => name).join(', ')})
+  values (${ATTEMPT_COLUMNS.map(() => '?').join(', ')})`;
 
 /**
  * Records what became of claimed rows, in the caller's transaction: each row changes only while
