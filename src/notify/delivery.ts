@@ -90,6 +90,15 @@ function givenBack(claimed: Claimed, worker: string, now: number): AttemptResult
   };
 }
 
+/**
+ * Claims' worth of rows a sender that queues (on a thread of its own) is handed beyond what is in
+ * flight. In a burst this thread writes a batch of flips for tens of milliseconds between claims;
+ * with one claim in reserve the sender ran dry in that time and the machine sat idle, and with
+ * three the 100,000-alert spike finished about 8% sooner (two: 4%, four: no better than three).
+ * Rows sent on this thread wait for a slot here anyway, so it keeps one claim's worth.
+ */
+const CLAIMS_QUEUED_AHEAD = 3;
+
 /** Length of the window over which a channel's pace is measured. */
 const PACE_WINDOW_MS = 1_000;
 
@@ -194,9 +203,9 @@ export class DeliveryWorkers {
     this.concurrency = options.concurrency ?? 256;
     this.perChannel = Math.min(options.perChannel ?? 64, this.concurrency);
     this.claimSize = options.claimSize ?? 1000;
-    this.maxHeld = this.concurrency + this.claimSize;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
     this.sender = options.sender ?? new InProcessSender(this.clock, options.tools, options.context, new AttemptDeadlines(this.attemptTimeoutMs));
+    this.maxHeld = this.concurrency + this.claimSize * (this.sender.queues ? CLAIMS_QUEUED_AHEAD : 1);
     this.limits = { perChannel: this.perChannel, total: this.concurrency };
     this.launchPerChannel = this.sender.queues ? Infinity : this.perChannel;
     this.launchTotal = this.sender.queues ? Infinity : this.concurrency;

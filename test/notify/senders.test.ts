@@ -150,6 +150,39 @@ describe.each(DIALECTS)('sending on %s', (dialect) => {
       }
     });
 
+    it('is handed three claims of rows beyond its sends in flight, where the workers’ thread keeps one', async () => {
+      // Claims of 10, taken while half a claim is free: 30 rows held with a sender that queues
+      // (4 in flight + 3 × 10 allowed), 10 when the workers send themselves (4 + 10 allowed).
+      for (const [kind, held] of [
+        ['on a thread of its own', 30],
+        ['on the workers’ thread', 10],
+      ] as const) {
+        const receiver = await slowReceiver('never');
+        // A channel per check: no lane is trimmed, and only the worker's own bound stops its claims.
+        const checks = [];
+        for (let i = 0; i < 40; i++) checks.push(await overdueCheck([await webhook(`/reserve-${i}`, receiver.url)], `reserve ${i}`));
+        const ids = checks.map((c) => c.id);
+        const sending = async () =>
+          (await store.db.selectFrom('notifications').select('state').where('check_id', 'in', ids).execute()).filter((n) => n.state === 'sending').length;
+        const options = { perChannel: 1, concurrency: 4, claimSize: 10, attemptTimeoutMs: 10_000 };
+        const alerting = alertingFor(store, systemClock, registry, deliveryOptions(kind, {}, options));
+        await alerting.scheduler.runDue();
+        alerting.delivery.start();
+        try {
+          await expect.poll(sending, { timeout: 5_000 }).toBe(held);
+          // Nothing finishes, so nothing more is claimed.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(await sending()).toBe(held);
+        } finally {
+          // Connections refused from now on: the sends in flight fail, and delivery can stop.
+          await receiver.close();
+          await alerting.delivery.stop();
+          // Out of the way of the next workers' claims.
+          await store.db.updateTable('notifications').set({ state: 'failed' }).where('check_id', 'in', ids).execute();
+        }
+      }
+    });
+
     it("renders a webhook's $JSON on the thread as the API shows the check", async () => {
       stand.reset();
       const channel = await addChannel(store, project, 'webhook', { method_down: 'POST', url_down: `${stand.url}/json`, body_down: '$JSON' });
