@@ -156,39 +156,92 @@ function peakRssMiB(server: ChildServer): string {
   }
 }
 
+/** CPU used so far by each thread of the server, by the sink (this process) and by the machine. */
+interface CpuSnapshot {
+  /** Epoch ms, as the flips' times are. */
+  at: number;
+  threads: Map<number, number>;
+  sinkSeconds: number;
+  machine: ReturnType<typeof machineTicks>;
+}
+
+/** How often the spike's CPU is sampled, to tell its phases apart. */
+const CPU_SAMPLE_MS = 100;
+
 /**
  * Where the CPU went during a run: the server (and its main thread), this process (the sink), and
  * the machine: how busy it was, and how much of that the host of a virtual machine took for others.
+ * It samples as the run goes, so that the part while flips were being written and the part after
+ * can be told apart: in each, one thread of the server is the one the others wait for.
  */
 class CpuSplit {
-  private readonly threads: Map<number, number>;
-  private readonly sink = process.cpuUsage();
-  private readonly machine = machineTicks();
-  private readonly started = performance.now();
+  private readonly samples: CpuSnapshot[] = [];
+  private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pid: number | undefined) {
-    this.threads = threadCpuSeconds(pid);
+    this.sample();
+    this.timer = setInterval(() => this.sample(), CPU_SAMPLE_MS);
   }
 
-  toString(): string {
-    const seconds = (performance.now() - this.started) / 1000;
-    const sink = process.cpuUsage(this.sink);
-    const used = [...threadCpuSeconds(this.pid)].map(([tid, total]) => ({ tid, used: total - (this.threads.get(tid) ?? 0) }));
-    const server = used.reduce((sum, t) => sum + t.used, 0);
-    const main = used.find((t) => t.tid === this.pid)?.used ?? NaN;
-    const others = used
-      .filter((t) => t.tid !== this.pid && t.used >= 0.1)
-      .sort((a, b) => b.used - a.used)
-      .map((t) => `${t.used.toFixed(1)} s`);
-    const machine = machineTicks();
-    const share = (ticks: 'busy' | 'stolen') =>
-      machine && this.machine ? (machine[ticks] - this.machine[ticks]) / (machine.total - this.machine.total) : NaN;
+  /** Takes the last sample: the run is over. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+  }
+
+  /** The whole run (up to stop()), and its two parts split at `splitAt` (epoch ms). */
+  report(splitAt: number): string[] {
+    const first = this.samples[0] as CpuSnapshot;
+    const last = this.samples.at(-1) as CpuSnapshot;
+    const used = this.threadsUsed(first, last);
+    const server = [...used.values()].reduce((sum, seconds) => sum + seconds, 0);
+    const others = [...used].filter(([tid, seconds]) => tid !== this.pid && seconds >= 0.1).sort((a, b) => b[1] - a[1]);
+    // The busiest thread besides the main one is the sender thread.
+    const sender = others[0]?.[0];
+    const split = this.samples.reduce((best, s) => (Math.abs(s.at - splitAt) < Math.abs(best.at - splitAt) ? s : best));
+    const seconds = (value: number | undefined) => `${(value ?? NaN).toFixed(1)} s`;
+    return [
+      `CPU over ${seconds((last.at - first.at) / 1000)}: server ${seconds(server)} (main thread ${seconds(used.get(this.pid ?? -1))}; ` +
+        `other threads ${others.map(([, used]) => seconds(used)).join(', ') || 'none'}), sink ${seconds(last.sinkSeconds - first.sinkSeconds)}, ` +
+        `machine ${percent(busyShare(first, last, 'busy'))} busy (${percent(busyShare(first, last, 'stolen'))} taken by the host)`,
+      this.phase('  while the flips were written', first, split, sender),
+      this.phase('  after', split, last, sender),
+    ];
+  }
+
+  /** How busy the machine and the main thread, the sender thread and the sink were between two samples. */
+  private phase(label: string, from: CpuSnapshot, to: CpuSnapshot, sender: number | undefined): string {
+    const seconds = (to.at - from.at) / 1000;
+    const threads = this.threadsUsed(from, to);
+    const ofACore = (used: number | undefined) => percent((used ?? NaN) / seconds);
     return (
-      `CPU over ${seconds.toFixed(1)} s: server ${server.toFixed(1)} s (main thread ${main.toFixed(1)} s; ` +
-      `other threads ${others.join(', ') || 'none'}), sink ${((sink.user + sink.system) / 1e6).toFixed(1)} s, ` +
-      `machine ${(share('busy') * 100).toFixed(0)}% busy (${(share('stolen') * 100).toFixed(0)}% taken by the host)`
+      `${label} (${seconds.toFixed(1)} s): machine ${percent(busyShare(from, to, 'busy'))} busy; ` +
+      `main thread ${ofACore(threads.get(this.pid ?? -1))}, sender thread ${ofACore(sender === undefined ? undefined : threads.get(sender))}, ` +
+      `sink ${ofACore(to.sinkSeconds - from.sinkSeconds)} of a core`
     );
   }
+
+  private sample(): void {
+    const sink = process.cpuUsage();
+    this.samples.push({
+      at: Date.now(),
+      threads: threadCpuSeconds(this.pid),
+      sinkSeconds: (sink.user + sink.system) / 1e6,
+      machine: machineTicks(),
+    });
+  }
+
+  private threadsUsed(from: CpuSnapshot, to: CpuSnapshot): Map<number, number> {
+    return new Map([...to.threads].map(([tid, total]) => [tid, total - (from.threads.get(tid) ?? 0)]));
+  }
+}
+
+function busyShare(from: CpuSnapshot, to: CpuSnapshot, ticks: 'busy' | 'stolen'): number {
+  return from.machine && to.machine ? (to.machine[ticks] - from.machine[ticks]) / (to.machine.total - from.machine.total) : NaN;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(0)}%`;
 }
 
 /** The server; with BENCH_CPU_PROF_DIR set, it writes a V8 CPU profile there when it stops. */
@@ -263,7 +316,7 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     await new Promise((resolve) => setTimeout(resolve, deadline - Date.now()));
     const cpu = new CpuSplit(server.process.pid);
     await sink.waitFor(before + SPIKE_CHECKS, 180_000);
-    const cpuLine = cpu.toString();
+    cpu.stop();
     const delivered = latest([...sink.arrivals.values()].slice(before)) - deadline;
     const flips = await flipTimes(store, fixture.projectId);
     const written = latest(flips.map((f) => f.processed)) - deadline;
@@ -273,7 +326,7 @@ async function spikeRun(label: string, databaseUrl: string, store: Store, sink: 
     );
     console.log(`    every flip written after      ${written.toString().padStart(6)} ms (${flips.length} flips)`);
     console.log(`    every webhook delivered after ${delivered.toString().padStart(6)} ms   ${spikeVerdict(delivered, target)}`);
-    console.log(`    ${cpuLine}`);
+    for (const line of cpu.report(deadline + written)) console.log(`    ${line}`);
     console.log(`    server peak RSS ${peakRssMiB(server)}`);
     const failures = await failedAttempts(store, fixture.channelId);
     console.log(`    failed attempts (retried later): ${failures.length === 0 ? 'none' : failures.join(', ')}`);
