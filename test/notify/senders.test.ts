@@ -1,7 +1,7 @@
 // Delivery through the production integrations, with the sends on the delivery workers' thread and
 // on a thread of their own (as the server runs them): a group reaches its members, a corrected
-// configuration is stored, and the sender thread keeps to the per-channel share and hands back
-// what it has not started when delivery stops.
+// configuration is stored, and the sender thread keeps to the per-channel share, is handed a
+// reserve of claimed rows, and hands back what it has not started when delivery stops.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
