@@ -149,7 +149,6 @@ export class ChannelService {
       const id = await insertFinishedNotification(trx, {
         check_id: null,
         channel_id: channel.id,
-        flip_id: null,
         status: 'down',
         reason: 'test',
         event_at: now,

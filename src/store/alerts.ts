@@ -238,7 +238,6 @@ export async function queueReminders(trx: Executor, dialect: DialectName, due: D
       queued.push({
         check_id: reminder.id,
         channel_id: target.channelId,
-        flip_id: down.id,
         status: 'down',
         reason: 'reminder',
         event_at: reminder.next_reminder_at,
@@ -276,7 +275,6 @@ interface PendingFlip {
 }
 
 interface DownFlip {
-  id: number;
   created: number;
   alerted: boolean;
 }
@@ -287,7 +285,7 @@ async function latestDownFlips(db: Executor, checkIds: number[], before: number 
   for (const ids of idLists(checkIds)) {
     const rows = await db
       .selectFrom('flips')
-      .select(['id', 'check_id', 'created', 'alerted'])
+      .select(['check_id', 'created', 'alerted'])
       .where('id', 'in', (eb) => {
         let latest = eb
           .selectFrom('flips')
@@ -298,7 +296,7 @@ async function latestDownFlips(db: Executor, checkIds: number[], before: number 
         return latest.groupBy('check_id');
       })
       .execute();
-    for (const row of rows) out.set(row.check_id, { id: row.id, created: row.created, alerted: row.alerted === 1 });
+    for (const row of rows) out.set(row.check_id, { created: row.created, alerted: row.alerted === 1 });
   }
   return out;
 }
@@ -403,7 +401,7 @@ async function announceFlips(
     announced.push({ flip, status: decision.status, reason: decision.reason, downtime: decision.downtimeMs });
   }
 
-  const ids = await storeFlips(trx, dialect, flips, alerted, now);
+  await storeFlips(trx, dialect, flips, alerted, now);
   const targets = await alertTargets(
     trx,
     announced.map((a) => a.flip.check_id),
@@ -415,7 +413,6 @@ async function announceFlips(
       queued.push({
         check_id: flip.check_id,
         channel_id: target.channelId,
-        flip_id: ids.get(flip) ?? null,
         status,
         reason,
         event_at: flip.created,
@@ -428,17 +425,9 @@ async function announceFlips(
   return queued.length;
 }
 
-/** Inserts new flips (handled: processed now) and marks announced ones; returns every flip's id. */
-async function storeFlips(
-  trx: Executor,
-  dialect: DialectName,
-  flips: PendingFlip[],
-  alerted: Set<PendingFlip>,
-  now: number,
-): Promise<Map<PendingFlip, number>> {
-  const ids = new Map<PendingFlip, number>();
-  const fresh = flips.filter((f) => f.id === null);
-  const rows = await insertRows<{ id: number; check_id: number; created: number; old_status: string; new_status: string }>(
+/** Inserts new flips (handled: processed now) and marks announced ones. */
+async function storeFlips(trx: Executor, dialect: DialectName, flips: PendingFlip[], alerted: Set<PendingFlip>, now: number): Promise<void> {
+  await insertRows(
     trx,
     dialect,
     'flips',
@@ -451,25 +440,12 @@ async function storeFlips(
       ['processed', 'bigint'],
       ['alerted', 'bigint'],
     ],
-    fresh.map((f) => [f.check_id, f.created, f.old_status, f.new_status, f.reason, now, alerted.has(f) ? 1 : 0]),
-    ['id', 'check_id', 'created', 'old_status', 'new_status'],
+    flips.filter((f) => f.id === null).map((f) => [f.check_id, f.created, f.old_status, f.new_status, f.reason, now, alerted.has(f) ? 1 : 0]),
   );
-  // Neither database promises RETURNING in VALUES order, so rows are matched by content
-  // (identical flips are interchangeable).
-  const key = (f: { check_id: number; created: number; old_status: string; new_status: string }) =>
-    `${f.check_id}/${f.created}/${f.old_status}/${f.new_status}`;
-  const byContent = new Map<string, number[]>();
-  for (const row of rows) byContent.set(key(row), [...(byContent.get(key(row)) ?? []), Number(row.id)]);
-  for (const flip of fresh) {
-    const id = byContent.get(key(flip))?.shift();
-    if (id !== undefined) ids.set(flip, id);
-  }
-  for (const flip of flips) if (flip.id !== null) ids.set(flip, flip.id);
   const marked = flips.flatMap((f) => (f.id !== null && alerted.has(f) ? [f.id] : []));
   for (const chunk of idLists(marked)) {
     await trx.updateTable('flips').set({ alerted: 1 }).where('id', 'in', chunk).execute();
   }
-  return ids;
 }
 
 async function saveAlertStates(trx: Executor, dialect: DialectName, states: Map<number, CheckAlertState>): Promise<void> {

@@ -64,30 +64,26 @@ function rowsPerStatement(width: number): number {
   return Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / width)));
 }
 
-/** Inserts rows (values in `columns` order), returning the `returning` columns of each. */
-export async function insertRows<Row>(
+/** Inserts rows (values in `columns` order). */
+export async function insertRows(
   db: Executor,
   dialect: DialectName,
   table: string,
   columns: readonly TypedColumn[],
   rows: unknown[][],
-  returning: readonly string[] = [],
-): Promise<Row[]> {
-  const out: Row[] = [];
+): Promise<void> {
   const into = `insert into ${table} (${columns.map(([name]) => name).join(', ')})`;
-  const tail = returning.length > 0 ? ` returning ${returning.join(', ')}` : '';
   const size = rowsPerStatement(columns.length);
   for (const chunk of chunks(rows, size)) {
     const query =
       dialect === 'postgres'
-        ? CompiledQuery.raw(`${into} select * from ${unnested(columns)}${tail}`, columnArrays(chunk, columns.length))
+        ? CompiledQuery.raw(`${into} select * from ${unnested(columns)}`, columnArrays(chunk, columns.length))
         : CompiledQuery.raw(
-            statementText(`${into}${tail}`, chunk.length === size, () => `${into} values ${tuples(chunk.length, columns.length, () => '?')}${tail}`),
+            statementText(into, chunk.length === size, () => `${into} values ${tuples(chunk.length, columns.length, () => '?')}`),
             chunk.flat(),
           );
-    out.push(...(await db.executeQuery<Row>(query)).rows);
+    await db.executeQuery(query);
   }
-  return out;
 }
 
 /**

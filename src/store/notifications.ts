@@ -22,7 +22,6 @@ const DELIVERABLE = sql<boolean>`state in ('pending', 'sending')`;
 export interface QueuedNotification {
   check_id: number | null;
   channel_id: number;
-  flip_id: number | null;
   status: 'up' | 'down';
   reason: string;
   event_at: number;
@@ -33,7 +32,6 @@ const NOTIFICATION_COLUMNS: TypedColumn[] = [
   ['code', 'text'],
   ['check_id', 'bigint'],
   ['channel_id', 'bigint'],
-  ['flip_id', 'bigint'],
   ['status', 'text'],
   ['reason', 'text'],
   ['event_at', 'bigint'],
@@ -59,7 +57,7 @@ export async function queueNotifications(db: Executor, dialect: DialectName, ite
     dialect,
     'notifications',
     NOTIFICATION_COLUMNS,
-    items.map((i) => [timeOrderedUuid(now), i.check_id, i.channel_id, i.flip_id, i.status, i.reason, i.event_at, i.downtime, now, now]),
+    items.map((i) => [timeOrderedUuid(now), i.check_id, i.channel_id, i.status, i.reason, i.event_at, i.downtime, now, now]),
   );
 }
 

@@ -177,7 +177,6 @@ export interface NotificationsTable {
   /** Null for test sends. */
   check_id: number | null;
   channel_id: number;
-  flip_id: number | null;
   status: 'up' | 'down';
   /** Why: '' | timeout | fail | stuck | long | short | reminder | flapping | test. */
   reason: Generated<string>;

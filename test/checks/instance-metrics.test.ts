@@ -30,7 +30,7 @@ describe.each(DIALECTS)('instance metrics on %s', (dialect) => {
   });
 
   it('gives the id of the newest notification row, whatever its state', async () => {
-    const down = { check_id: check.id, channel_id: channel.id, flip_id: null, status: 'down' as const, reason: 'stuck', event_at: T0, downtime: null };
+    const down = { check_id: check.id, channel_id: channel.id, status: 'down' as const, reason: 'stuck', event_at: T0, downtime: null };
     await queueNotifications(store.db, store.dialect, [down, { ...down, status: 'up', reason: '' }], T0);
     const queued = await notificationIds();
     expect(queued).toHaveLength(2);

@@ -58,25 +58,21 @@ describe.each(DIALECTS)('bulk statements on %s', (dialect) => {
     return rows.rows.map((row) => ({ ...row, id: Number(row.id), n: Number(row.n) }));
   }
 
-  it('inserts every row as given and returns each one, across several statements', async () => {
+  it('inserts every row as given, across several statements', async () => {
     const rows = Array.from({ length: 2_345 }, (_, i) => [
       i === 0 ? Number.MAX_SAFE_INTEGER : i,
       AWKWARD[i % AWKWARD.length],
       i % 3 === 0 ? null : `note ${i}`,
     ]);
-    const returned = await insertRows<{ id: number; label: string }>(store.db, store.dialect, 'bulk_probe', COLUMNS, rows, ['id', 'label']);
+    await insertRows(store.db, store.dialect, 'bulk_probe', COLUMNS, rows);
 
     const all = await stored();
     expect(all.map((row) => [row.n, row.label, row.note])).toEqual(rows);
-    expect(returned).toHaveLength(rows.length);
-    expect(new Set(returned.map((row) => Number(row.id)))).toEqual(new Set(all.map((row) => row.id)));
-    const labelById = new Map(all.map((row) => [row.id, row.label]));
-    for (const row of returned) expect(row.label).toBe(labelById.get(Number(row.id)));
   });
 
   it('inserts nothing for no rows', async () => {
     const before = (await stored()).length;
-    expect(await insertRows(store.db, store.dialect, 'bulk_probe', COLUMNS, [], ['id'])).toEqual([]);
+    await insertRows(store.db, store.dialect, 'bulk_probe', COLUMNS, []);
     expect((await stored()).length).toBe(before);
   });
 

@@ -6,6 +6,7 @@ import * as m001 from './001_initial.js';
 import * as m003 from './003_servers.js';
 import * as m004 from './004_alerting.js';
 import * as m005 from './005_check_list_index.js';
+import * as m006 from './006_notification_flip.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003_servers': m003,
   '004_alerting': m004,
   '005_check_list_index': m005,
+  '006_notification_flip': m006,
 };
 
 export class LookoutMigrations implements MigrationProvider {
