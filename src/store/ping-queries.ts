@@ -6,7 +6,8 @@
 // (materialising a row object costs more than the lookup). PostgreSQL pays a network round trip
 // per statement, so it gets one statement per batch.
 import type SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import type { TypedColumn } from './bulk.js';
+import { withValues } from './bulk.js';
 import type { Store } from './database.js';
 import { forUpdate } from './dialect.js';
 import type { Executor } from './executor.js';
@@ -49,20 +50,6 @@ export const PING_CHECK_COLUMNS = [
 export type PingCheckRow = Pick<CheckRow, (typeof PING_CHECK_COLUMNS)[number]>;
 
 /** PostgreSQL types of the columns a ping may change, for the batched update. */
-const PG_UPDATE_TYPES: Record<(typeof PING_UPDATE_COLUMNS)[number], string> = {
-  status: 'varchar',
-  n_pings: 'integer',
-  last_ping: 'bigint',
-  last_start: 'bigint',
-  last_start_rid: 'varchar',
-  last_duration: 'bigint',
-  last_success: 'bigint',
-  last_fail: 'bigint',
-  last_exit_code: 'integer',
-  has_confirmation_link: 'integer',
-  alert_after: 'bigint',
-};
-
 /** The check columns a ping may change. */
 export const PING_UPDATE_COLUMNS = [
   'status',
@@ -79,6 +66,21 @@ export const PING_UPDATE_COLUMNS = [
 ] as const satisfies readonly (keyof CheckUpdate)[];
 
 export type PingUpdate = Required<Pick<CheckUpdate, (typeof PING_UPDATE_COLUMNS)[number]>>;
+
+/** How each of those columns crosses in an array (integers as bigint, which assignment narrows). */
+const PG_UPDATE_TYPE: Record<(typeof PING_UPDATE_COLUMNS)[number], TypedColumn[1]> = {
+  status: 'text',
+  n_pings: 'bigint',
+  last_ping: 'bigint',
+  last_start: 'bigint',
+  last_start_rid: 'text',
+  last_duration: 'bigint',
+  last_success: 'bigint',
+  last_fail: 'bigint',
+  last_exit_code: 'bigint',
+  has_confirmation_link: 'bigint',
+  alert_after: 'bigint',
+};
 
 const PING_INSERT_COLUMNS = [
   'check_id',
@@ -185,15 +187,13 @@ export class PingQueries {
       return;
     }
     // One statement for the whole batch: a column of values per field, joined by id.
-    const ids = [...updates.keys()];
-    const rows = [...updates.values()];
-    const arrays = PING_UPDATE_COLUMNS.map(
-      (column) => sql`${rows.map((row) => row[column])}::${sql.raw(PG_UPDATE_TYPES[column])}[]`,
+    await withValues(
+      trx,
+      'postgres',
+      { name: 'v', columns: [['v_id', 'bigint'], ...PING_UPDATE_COLUMNS.map((column) => [`v_${column}`, PG_UPDATE_TYPE[column]] as const)] },
+      [...updates].map(([id, update]) => [id, ...PING_UPDATE_COLUMNS.map((column) => update[column])]),
+      `update checks set ${PING_UPDATE_COLUMNS.map((column) => `${column} = v_${column}`).join(', ')} from v where id in {keys} and id = v_id`,
     );
-    const assignments = PING_UPDATE_COLUMNS.map((column) => sql`${sql.ref(column)} = v.${sql.ref(column)}`);
-    await sql`update checks set ${sql.join(assignments)}
-      from unnest(${ids}::bigint[], ${sql.join(arrays)}) as v(id, ${sql.join(PING_UPDATE_COLUMNS.map((c) => sql.ref(c)))})
-      where checks.id = v.id`.execute(trx);
   }
 
   async insertPings(trx: Executor, pings: NewPing[]): Promise<void> {
