@@ -1,24 +1,14 @@
 // Migration 003 (servers) on both databases, from the schema just before it with data in it.
-import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrate, openStore } from '../../src/store/database.js';
-import { LookoutMigrations } from '../../src/store/migrations/index.js';
 import { DIALECTS, newDatabaseUrl } from '../support/databases.js';
+import { migrateToJustBefore } from '../support/migrations.js';
 
 describe.each(DIALECTS)('migration 003_servers on %s', (dialect) => {
   it('adds servers and a nullable server_id to existing checks', async () => {
     const store = openStore(await newDatabaseUrl(dialect));
     try {
-      const provider = new LookoutMigrations(store.dialect);
-      const names = Object.keys(await provider.getMigrations()).sort();
-      const previous = names[names.indexOf('003_servers') - 1] as string;
-      const migrator = new Migrator({
-        db: store.db,
-        provider,
-        migrationTableName: 'lookout_migrations',
-        migrationLockTableName: 'lookout_migrations_lock',
-      });
-      expect((await migrator.migrateTo(previous)).error).toBeUndefined();
+      await migrateToJustBefore(store, '003_servers');
 
       const db = store.db;
       const user = await db

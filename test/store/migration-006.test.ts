@@ -1,25 +1,16 @@
 // Migration 006 (a notification's link to its flip removed) on both databases, from the schema
 // just before it with a delivered notification, its attempt and its flip in it.
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrate, openStore } from '../../src/store/database.js';
-import { LookoutMigrations } from '../../src/store/migrations/index.js';
 import { DIALECTS, newDatabaseUrl } from '../support/databases.js';
+import { migrateToJustBefore } from '../support/migrations.js';
 
 describe.each(DIALECTS)('migration 006_notification_flip on %s', (dialect) => {
   it('drops flip_id and its index and keeps every notification, attempt and flip', async () => {
     const store = openStore(await newDatabaseUrl(dialect));
     try {
-      const provider = new LookoutMigrations(store.dialect);
-      const names = Object.keys(await provider.getMigrations()).sort();
-      const previous = names[names.indexOf('006_notification_flip') - 1] as string;
-      const migrator = new Migrator({
-        db: store.db,
-        provider,
-        migrationTableName: 'lookout_migrations',
-        migrationLockTableName: 'lookout_migrations_lock',
-      });
-      expect((await migrator.migrateTo(previous)).error).toBeUndefined();
+      await migrateToJustBefore(store, '006_notification_flip');
 
       // Rows written under the older schema, with raw SQL: its tables are not the current ones.
       const db = store.db;
