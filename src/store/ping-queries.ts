@@ -6,7 +6,7 @@
 // (materialising a row object costs more than the lookup). PostgreSQL pays a network round trip
 // per statement, so it gets one statement per batch.
 import type SQLite from 'better-sqlite3';
-import type { TypedColumn } from './bulk.js';
+import type { TypedColumn, ValuesTable } from './bulk.js';
 import { withValues } from './bulk.js';
 import type { Store } from './database.js';
 import { forUpdate } from './dialect.js';
@@ -49,7 +49,6 @@ export const PING_CHECK_COLUMNS = [
 /** What ingestion knows of a check. */
 export type PingCheckRow = Pick<CheckRow, (typeof PING_CHECK_COLUMNS)[number]>;
 
-/** PostgreSQL types of the columns a ping may change, for the batched update. */
 /** The check columns a ping may change. */
 export const PING_UPDATE_COLUMNS = [
   'status',
@@ -81,6 +80,14 @@ const PG_UPDATE_TYPE: Record<(typeof PING_UPDATE_COLUMNS)[number], TypedColumn[1
   has_confirmation_link: 'bigint',
   alert_after: 'bigint',
 };
+
+/** PostgreSQL's batched update of those columns: the rows as a table `v`, joined by id. */
+const PG_UPDATE_VALUES: ValuesTable = {
+  name: 'v',
+  columns: [['v_id', 'bigint'], ...PING_UPDATE_COLUMNS.map((column) => [`v_${column}`, PG_UPDATE_TYPE[column]] as const)],
+};
+const PG_UPDATE_STATEMENT = `update checks set ${PING_UPDATE_COLUMNS.map((column) => `${column} = v_${column}`).join(', ')}
+  from v where id in {keys} and id = v_id`;
 
 const PING_INSERT_COLUMNS = [
   'check_id',
@@ -190,9 +197,9 @@ export class PingQueries {
     await withValues(
       trx,
       'postgres',
-      { name: 'v', columns: [['v_id', 'bigint'], ...PING_UPDATE_COLUMNS.map((column) => [`v_${column}`, PG_UPDATE_TYPE[column]] as const)] },
+      PG_UPDATE_VALUES,
       [...updates].map(([id, update]) => [id, ...PING_UPDATE_COLUMNS.map((column) => update[column])]),
-      `update checks set ${PING_UPDATE_COLUMNS.map((column) => `${column} = v_${column}`).join(', ')} from v where id in {keys} and id = v_id`,
+      PG_UPDATE_STATEMENT,
     );
   }
 
